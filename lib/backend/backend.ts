@@ -1,0 +1,33 @@
+/**
+ * The `Backend` interface: one method per kernel, the seam between differentiable ops (lib/ops)
+ * and the loops that do the arithmetic (kernels/). Ops never loop over data themselves; they call
+ * the active backend, so a GPU.js backend can replace the CPU one without touching any layer above.
+ *
+ * Every method writes into caller-allocated output arrays: allocation policy stays with the ops,
+ * and a backend never hands back storage it might reuse.
+ */
+import type * as cpu from '../../kernels/cpu/index.ts';
+
+export interface Backend {
+  /** Short name, e.g. `cpu`. */
+  readonly name: string;
+  /** A human-readable description of what actually runs (e.g. the GPU.js mode obtained). */
+  readonly description: string;
+  matmul: typeof cpu.matmul;
+  unary: typeof cpu.unary;
+  unaryBackward: typeof cpu.unaryBackward;
+  binary: typeof cpu.binary;
+  copyStrided: typeof cpu.copyStrided;
+  assignStrided: typeof cpu.assignStrided;
+  addInto: typeof cpu.addInto;
+  scaleInPlace: typeof cpu.scaleInPlace;
+  sumToShape: typeof cpu.sumToShape;
+  logSumExpAxis: typeof cpu.logSumExpAxis;
+  softmaxAxis: typeof cpu.softmaxAxis;
+  softmaxAxisBackward: typeof cpu.softmaxAxisBackward;
+  maxAxis: typeof cpu.maxAxis;
+  gatherRows: typeof cpu.gatherRows;
+  scatterAddRows: typeof cpu.scatterAddRows;
+  conv1dForward: typeof cpu.conv1dForward;
+  conv1dBackward: typeof cpu.conv1dBackward;
+}

@@ -1,0 +1,42 @@
+/**
+ * Which backend the ops use. There is one active backend at a time; `cpu` is always registered.
+ * Backends register a factory so that an expensive one (GPU.js compiles kernels) is only built
+ * when selected.
+ */
+import type { Backend } from './backend.ts';
+import { cpuBackend } from './cpuBackend.ts';
+
+const factories = new Map<string, () => Backend>([['cpu', () => cpuBackend]]);
+const instances = new Map<string, Backend>();
+let active: Backend = cpuBackend;
+
+/** Makes a backend selectable by name. Registering a name twice replaces the factory. */
+export function registerBackend(name: string, factory: () => Backend): void {
+  factories.set(name, factory);
+  instances.delete(name);
+}
+
+/** Names of the registered backends, in registration order. */
+export function listBackends(): string[] {
+  return [...factories.keys()];
+}
+
+/** Selects the backend all ops use from now on; throws naming the known backends if unknown. */
+export function setBackend(name: string): Backend {
+  const factory = factories.get(name);
+  if (!factory) {
+    throw new Error(`unknown backend "${name}": known backends are ${listBackends().join(', ')}`);
+  }
+  let instance = instances.get(name);
+  if (!instance) {
+    instance = factory();
+    instances.set(name, instance);
+  }
+  active = instance;
+  return instance;
+}
+
+/** The backend ops currently dispatch to. */
+export function getBackend(): Backend {
+  return active;
+}

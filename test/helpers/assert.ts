@@ -1,0 +1,27 @@
+/** Small numeric assertions shared by the tests. */
+import * as assert from 'uvu/assert';
+
+/** Asserts two arrays agree element-wise within |a − b| ≤ atol + rtol·|b|. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, atol = 1e-6, rtol = 1e-6, what = 'values'): void {
+  assert.is(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
+  for (let i = 0; i < actual.length; i++) {
+    const a = actual[i], b = expected[i];
+    if (!(Math.abs(a - b) <= atol + rtol * Math.abs(b)) && !(a === b)) {
+      assert.unreachable(`${what}[${i}]: ${a} vs expected ${b} (atol ${atol}, rtol ${rtol})`);
+    }
+  }
+}
+
+/** Asserts that `fn` throws an error whose message contains every fragment. */
+export function assertThrowsWith(fn: () => unknown, ...fragments: string[]): void {
+  let message: string | null = null;
+  try {
+    fn();
+  } catch (e) {
+    message = e instanceof Error ? e.message : String(e);
+  }
+  if (message === null) assert.unreachable(`expected an error mentioning ${fragments.join(', ')}`);
+  for (const f of fragments) {
+    assert.ok(message!.includes(f), `error "${message}" should mention "${f}"`);
+  }
+}

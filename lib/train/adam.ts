@@ -1,0 +1,52 @@
+/** Adam (Kingma & Ba, 2015) with bias correction. */
+import type { Variable } from '../autodiff/index.ts';
+import type { FloatArray } from '../../kernels/cpu/index.ts';
+import { Optimizer } from './optimizer.ts';
+
+export interface AdamOptions {
+  /** Decay of the first-moment average; default 0.9. */
+  beta1?: number;
+  /** Decay of the second-moment average; default 0.999. */
+  beta2?: number;
+  /** Added to √v̂; default 1e-8. */
+  epsilon?: number;
+}
+
+/**
+ * m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  m̂ = m/(1−β₁ᵗ);  v̂ = v/(1−β₂ᵗ);  p ← p − lr·m̂/(√v̂ + ε).
+ *
+ * This is the paper's Algorithm 1 (and PyTorch's form). TF1 instead adds ε to the uncorrected √v,
+ * which differs only while √v is comparable to ε. `t` counts this parameter's own updates, so a
+ * parameter that received no gradient on some steps (e.g. a source-only layer on target batches)
+ * still gets the right bias correction when it is finally updated.
+ */
+export class Adam extends Optimizer {
+  readonly type = 'adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+
+  constructor(params: readonly Variable[], learningRate: number, options: AdamOptions = {}) {
+    super(params, learningRate, ['m', 'v']);
+    this.beta1 = options.beta1 ?? 0.9;
+    this.beta2 = options.beta2 ?? 0.999;
+    this.epsilon = options.epsilon ?? 1e-8;
+    for (const [name, b] of [['beta1', this.beta1], ['beta2', this.beta2]] as const) {
+      if (!(b >= 0 && b < 1)) throw new Error(`Adam: ${name} must be in [0, 1), got ${b}`);
+    }
+    if (!(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new Error(`Adam: epsilon must be finite and > 0, got ${this.epsilon}`);
+  }
+
+  protected update(index: number, p: FloatArray, offset: number, g: FloatArray, size: number, t: number): void {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
+    const m = this.slot('m', index), v = this.slot('v', index);
+    const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+    const lr = this.learningRate;
+    for (let j = 0; j < size; j++) {
+      const gj = g[j];
+      m[j] = b1 * m[j] + (1 - b1) * gj;
+      v[j] = b2 * v[j] + (1 - b2) * gj * gj;
+      p[offset + j] -= (lr * (m[j] / c1)) / (Math.sqrt(v[j] / c2) + eps);
+    }
+  }
+}

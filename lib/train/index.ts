@@ -1,0 +1,9 @@
+/** Training utilities: optimizers, weight decay, learning-rate schedules, clipping, NaN guards. */
+export { Optimizer, type OptimizerState, describeParameter } from './optimizer.ts';
+export { SGD, type SGDOptions } from './sgd.ts';
+export { Adagrad, type AdagradOptions } from './adagrad.ts';
+export { Adam, type AdamOptions } from './adam.ts';
+export { l2Penalty } from './weightDecay.ts';
+export { exponentialDecay, ExponentialDecaySchedule, type ExponentialDecayOptions } from './lrSchedule.ts';
+export { clipGradNorm } from './clipping.ts';
+export { guardStep, assertFiniteParameters, NonFiniteParameterError } from './finiteGuard.ts';

@@ -5,3 +5,5 @@ export * from './elementwise.ts';
 export * from './reduce.ts';
 export * from './gather.ts';
 export * from './conv1d.ts';
+export * from './lstm.ts';
+export * from './crf.ts';

@@ -30,4 +30,11 @@ export interface Backend {
   scatterAddRows: typeof cpu.scatterAddRows;
   conv1dForward: typeof cpu.conv1dForward;
   conv1dBackward: typeof cpu.conv1dBackward;
+  lstmCellForward: typeof cpu.lstmCellForward;
+  lstmCellBackward: typeof cpu.lstmCellBackward;
+  lstmSequenceForward: typeof cpu.lstmSequenceForward;
+  lstmSequenceBackward: typeof cpu.lstmSequenceBackward;
+  crfForwardBackward: typeof cpu.crfForwardBackward;
+  crfPathScore: typeof cpu.crfPathScore;
+  viterbi: typeof cpu.viterbi;
 }

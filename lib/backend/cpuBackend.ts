@@ -22,4 +22,11 @@ export const cpuBackend: Backend = {
   scatterAddRows: cpu.scatterAddRows,
   conv1dForward: cpu.conv1dForward,
   conv1dBackward: cpu.conv1dBackward,
+  lstmCellForward: cpu.lstmCellForward,
+  lstmCellBackward: cpu.lstmCellBackward,
+  lstmSequenceForward: cpu.lstmSequenceForward,
+  lstmSequenceBackward: cpu.lstmSequenceBackward,
+  crfForwardBackward: cpu.crfForwardBackward,
+  crfPathScore: cpu.crfPathScore,
+  viterbi: cpu.viterbi,
 };

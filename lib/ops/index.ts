@@ -14,3 +14,5 @@ export { softmax, logSoftmax } from './softmax.ts';
 export { dropout } from './dropout.ts';
 export { squaredNorm } from './squaredNorm.ts';
 export { conv1d } from './conv1d.ts';
+export { lstmSequence } from './lstmSequence.ts';
+export { crfNll, constrainedScores, type CrfConstraints } from './crfNll.ts';

@@ -1,0 +1,61 @@
+/**
+ * lstmSequence: one LSTM direction over a padded batch as a single fused op (paper E1 is two of these,
+ * concatenated). Forward: one matmul for every input projection x_t·W_ih + b, then the recurrent
+ * kernel. Backward: the hand-derived backpropagation through time of kernels/cpu/lstm.ts, then two
+ * matmuls for dX and dW_ih. Checked against the same LSTM composed from primitive ops
+ * (test/ops/lstmSequence.test.ts) and by finite differences.
+ */
+import { Tensor, allocate, zeros } from '../tensor/index.ts';
+import { type Variable, recordOp } from '../autodiff/index.ts';
+import { getBackend } from '../backend/index.ts';
+import { type Operand, asVariable, fmtShape } from './operand.ts';
+
+/**
+ * @param x inputs [B, T, I]
+ * @param Wih input weights [I, 4H], gate blocks in the order i, f, g, o
+ * @param Whh recurrent weights [H, 4H]
+ * @param bias [4H]
+ * @param lengths real length of each sentence (1..T)
+ * @param reverse run from each sentence's last real token to its first
+ * @returns hidden states [B, T, H], zero at padding
+ */
+export function lstmSequence(x: Operand, Wih: Operand, Whh: Operand, bias: Operand, lengths: Int32Array, reverse: boolean): Variable {
+  const vx = asVariable(x), vWih = asVariable(Wih), vWhh = asVariable(Whh), vb = asVariable(bias);
+  const [B, T, I] = vx.shape;
+  const G = vWih.shape[1];
+  const H = G / 4;
+  if (vx.shape.length !== 3 || vWih.shape.length !== 2 || vWih.shape[0] !== I || !Number.isInteger(H) || vWhh.shape[0] !== H || vWhh.shape[1] !== G || vb.shape.length !== 1 || vb.shape[0] !== G) {
+    throw new Error(`lstmSequence: shapes x ${fmtShape(vx.shape)}, Wih ${fmtShape(vWih.shape)}, Whh ${fmtShape(vWhh.shape)}, bias ${fmtShape(vb.shape)} do not fit [B, T, I], [I, 4H], [H, 4H], [4H]`);
+  }
+  if (lengths.length !== B) throw new Error(`lstmSequence: ${lengths.length} lengths for a batch of ${B}`);
+  for (let b = 0; b < B; b++) {
+    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`lstmSequence: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
+  }
+  const backend = getBackend();
+  const xv = vx.value.values(), wih = vWih.value.values(), whh = vWhh.value.values(), bv = vb.value.values();
+  const xProj = allocate(vx.value.dtype, B * T * G);
+  backend.matmul(xv, wih, xProj, { m: B * T, k: I, n: G });
+  for (let r = 0; r < B * T; r++) for (let j = 0; j < G; j++) xProj[r * G + j] += bv[j];
+  const dims = { B, T, H, lengths, reverse };
+  const saved = backend.lstmSequenceForward(xProj, whh, dims);
+  return recordOp('lstmSequence', new Tensor(saved.h, [B, T, H]), [vx, vWih, vWhh, vb], (g) => {
+    const dWhh = zeros([H, G], g.dtype);
+    const dXProj = backend.lstmSequenceBackward(g.values(), saved, whh, dims, dWhh.data);
+    if (vWhh.requiresGrad) vWhh.addGrad(dWhh);
+    if (vx.requiresGrad) {
+      const dx = allocate(g.dtype, B * T * I);
+      backend.matmul(dXProj, wih, dx, { m: B * T, k: G, n: I, transB: true });
+      vx.addGrad(new Tensor(dx, vx.shape));
+    }
+    if (vWih.requiresGrad) {
+      const dW = allocate(g.dtype, I * G);
+      backend.matmul(xv, dXProj, dW, { m: I, k: B * T, n: G, transA: true });
+      vWih.addGrad(new Tensor(dW, vWih.shape));
+    }
+    if (vb.requiresGrad) {
+      const db = allocate(g.dtype, G);
+      for (let r = 0; r < B * T; r++) for (let j = 0; j < G; j++) db[j] += dXProj[r * G + j];
+      vb.addGrad(new Tensor(db, vb.shape));
+    }
+  });
+}

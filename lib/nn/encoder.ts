@@ -1,0 +1,69 @@
+/**
+ * `Encoder`: the part La-DTL shares between domains (paper section 2): word embeddings (+ an optional
+ * character encoder) → dropout → Bi-LSTM. Its output h [B, T, 2H] feeds each domain's CRF and the
+ * label-aware MMD.
+ */
+import type { Rng } from '../tensor/index.ts';
+import type { Variable } from '../autodiff/index.ts';
+import * as ops from '../ops/index.ts';
+import { Module } from './module.ts';
+import { Embedding } from './embedding.ts';
+import { CharEncoder, type CharMode } from './charEncoder.ts';
+import { Dropout } from './dropout.ts';
+import { BiLstm } from './lstm.ts';
+
+export interface EncoderConfig {
+  wordVocabularySize: number;
+  wordDim: number;
+  char: CharMode | 'none';
+  charVocabularySize: number;
+  charDim: number;
+  /** Char CNN filters or char LSTM hidden size. */
+  charSize: number;
+  hidden: number;
+  dropout: number;
+}
+
+/** What the encoder reads from a batch (the fields of lib/data's `Batch`). */
+export interface EncoderInput {
+  size: number;
+  maxLen: number;
+  lengths: Int32Array;
+  wordIds: Int32Array;
+  charIds: Int32Array;
+  charLengths: Int32Array;
+  maxChars: number;
+}
+
+export class Encoder extends Module {
+  readonly words: Embedding;
+  readonly chars: CharEncoder | null;
+  readonly lstm: BiLstm;
+  private readonly dropout: Dropout;
+
+  constructor(readonly config: EncoderConfig, rng: Rng) {
+    super();
+    this.words = this.child('words', new Embedding(config.wordVocabularySize, config.wordDim, rng));
+    this.chars = config.char === 'none'
+      ? null
+      : this.child('chars', new CharEncoder({ mode: config.char, vocabularySize: config.charVocabularySize, charDim: config.charDim, size: config.charSize }, rng));
+    const inputDim = config.wordDim + (this.chars?.outputDim ?? 0);
+    this.lstm = this.child('lstm', new BiLstm(inputDim, config.hidden, rng));
+    this.dropout = new Dropout(config.dropout, rng.fork());
+  }
+
+  get outputDim(): number {
+    return this.lstm.outputDim;
+  }
+
+  /** Batch → h [B, T, 2H]. Dropout applies to the embeddings (as in the authors' code) when training. */
+  forward(batch: EncoderInput, training: boolean): Variable {
+    const { size: B, maxLen: T } = batch;
+    let x = this.words.forward(batch.wordIds, [B, T]);
+    if (this.chars) {
+      const c = this.chars.forward({ ids: batch.charIds, lengths: batch.charLengths, tokens: B * T, maxChars: batch.maxChars });
+      x = ops.concat([x, ops.reshape(c, [B, T, this.chars.outputDim])], -1);
+    }
+    return this.lstm.forward(this.dropout.forward(x, training), batch.lengths);
+  }
+}

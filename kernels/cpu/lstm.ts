@@ -93,11 +93,14 @@ export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmD
   const hPrev = allocLike(xProj, B * H), cPrev = allocLike(xProj, B * H);
   const pre = allocLike(xProj, B * G), gates = allocLike(xProj, B * G);
   const cNew = allocLike(xProj, B * H), hNew = allocLike(xProj, B * H);
+  // W_hhᵀ once per call, so each step's product reads it in place instead of repacking it.
+  const WhhT = allocLike(xProj, H * G);
+  for (let r = 0; r < H; r++) for (let j = 0; j < G; j++) WhhT[j * H + r] = Whh[r * G + j];
   let steps = 0;
   for (let b = 0; b < B; b++) steps = Math.max(steps, lengths[b]);
   for (let s = 0; s < steps; s++) {
     // pre = h_{t−1}·W_hh, then add the input projection of each row's current position.
-    matmul(hPrev, Whh, pre, { m: B, k: H, n: G });
+    matmul(hPrev, WhhT, pre, { m: B, k: H, n: G, transB: true });
     for (let b = 0; b < B; b++) {
       const t = timeAt(s, lengths[b], reverse);
       const src = (b * T + (t < 0 ? 0 : t)) * G;

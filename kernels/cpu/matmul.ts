@@ -2,8 +2,9 @@
  * Dense matrix product C = op(A) · op(B) (+ C when accumulating), the hot loop of every layer.
  *
  * How it is made fast in plain JavaScript (no SIMD available to us):
- * - op(B) is packed once per call into column panels stored as contiguous rows of Bᵀ, so the inner
- *   loop reads both operands with unit stride whatever the transposition flags were;
+ * - the inner loop reads rows of A and rows of Bᵀ, both with unit stride: B given transposed is read
+ *   in place, otherwise it is packed once per call (callers that multiply by the same matrix many times,
+ *   like the LSTM's recurrence, pass it pre-transposed);
  * - the output is computed in 4×4 register tiles: 8 loads feed 16 multiply-adds per step of the
  *   inner loop, and the 16 partial sums live in local variables (registers), not memory;
  * - the k dimension is cut into blocks of `K_BLOCK` so that the four A rows and the Bᵀ panel being
@@ -56,8 +57,9 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
   if (!args.accumulate) out.fill(0, cOff, cOff + m * n);
   if (m === 0 || n === 0 || k === 0) return;
 
-  // Pack A as m contiguous rows of length k (only needed when transposed) and Bᵀ as n rows of length k.
-  const s = scratchFor(out, transA ? m * k : 0, n * k);
+  // Pack A as m contiguous rows of length k (only needed when transposed) and Bᵀ as n rows of length k
+  // (only needed when B is not already given transposed: then its rows are used in place).
+  const s = scratchFor(out, transA ? m * k : 0, transB ? 0 : n * k);
   let A: FloatArray = a;
   let aBase = aOff;
   if (transA) {
@@ -68,10 +70,11 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
       for (let i = 0; i < m; i++) A[i * k + p] = a[src + i];
     }
   }
-  const Bt = s.b;
-  if (transB) {
-    Bt.set(b.subarray(bOff, bOff + n * k), 0);
-  } else {
+  let Bt: FloatArray = b;
+  let btBase = bOff;
+  if (!transB) {
+    Bt = s.b;
+    btBase = 0;
     for (let p = 0; p < k; p++) {
       const src = bOff + p * n;
       for (let j = 0; j < n; j++) Bt[j * k + p] = b[src + j];
@@ -85,7 +88,7 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
     for (let i = 0; i < m4; i += 4) {
       const a0 = aBase + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
       for (let j = 0; j < n4; j += 4) {
-        const b0 = j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        const b0 = btBase + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
         let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
         let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
         let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
@@ -109,7 +112,7 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
       }
       // Leftover columns of this row block.
       for (let j = n4; j < n; j++) {
-        const bj = j * k;
+        const bj = btBase + j * k;
         let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
         for (let p = p0; p < p1; p++) {
           const y = Bt[bj + p];
@@ -123,7 +126,7 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
     for (let i = m4; i < m; i++) {
       const ai = aBase + i * k;
       for (let j = 0; j < n; j++) {
-        const bj = j * k;
+        const bj = btBase + j * k;
         let acc = 0;
         for (let p = p0; p < p1; p++) acc += A[ai + p] * Bt[bj + p];
         out[cOff + i * n + j] += acc;

@@ -7,3 +7,4 @@ export { l2Penalty } from './weightDecay.ts';
 export { exponentialDecay, ExponentialDecaySchedule, type ExponentialDecayOptions } from './lrSchedule.ts';
 export { clipGradNorm } from './clipping.ts';
 export { guardStep, assertFiniteParameters, NonFiniteParameterError } from './finiteGuard.ts';
+export { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainLoopOptions, type TrainResult } from './trainLoop.ts';

@@ -1,0 +1,125 @@
+/**
+ * The training loop every method shares: epochs of steps, each step a forward pass that returns a
+ * scalar loss, then backward, optional clipping, the optimizer update and a NaN/Inf guard naming the
+ * op and step. After each epoch a dev score selects the best epoch (its parameters are reported to
+ * `onBest`, e.g. to save a model) and stops early after `patience` epochs without improvement.
+ * What a step computes (one domain, two domains, which loss terms) is the caller's business.
+ */
+import type { Variable } from '../autodiff/index.ts';
+import { backward } from '../autodiff/index.ts';
+import type { Optimizer } from './optimizer.ts';
+import { clipGradNorm } from './clipping.ts';
+import { guardStep, assertFiniteParameters } from './finiteGuard.ts';
+import { exponentialDecay, type ExponentialDecayOptions } from './lrSchedule.ts';
+
+/** One step: compute the loss (with the graph) and say how many tokens it covered. */
+export type StepFn = () => { loss: Variable; tokens: number; terms?: Record<string, number> };
+
+/** Progress after each step, for a progress bar. */
+export interface StepProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  stepsInEpoch: number;
+  globalStep: number;
+  loss: number;
+  /** Running mean loss over the epoch so far. */
+  meanLoss: number;
+  tokensPerSecond: number;
+  /** Estimated seconds left in this epoch. */
+  etaSeconds: number;
+  terms?: Record<string, number>;
+}
+
+export interface EpochReport {
+  epoch: number;
+  meanLoss: number;
+  seconds: number;
+  tokensPerSecond: number;
+  devScore: number;
+  best: boolean;
+  details?: unknown;
+}
+
+export interface TrainLoopOptions {
+  epochs: number;
+  optimizer: Optimizer;
+  /** Steps of one epoch, in order (the caller shuffles with its seeded Rng). */
+  makeEpoch(epoch: number): StepFn[];
+  /** Dev score after an epoch (higher is better), with optional details to report. */
+  evaluate(epoch: number): { score: number; details?: unknown };
+  /** Called when an epoch beats every earlier one. */
+  onBest?(epoch: number, score: number): void;
+  onStep?(p: StepProgress): void;
+  onEpoch?(r: EpochReport): void;
+  /** Stop after this many epochs without a better dev score (default: never). */
+  patience?: number;
+  clipNorm?: number;
+  /** Exponential learning-rate decay by global step. */
+  schedule?: ExponentialDecayOptions;
+  /** Check every op output and gradient for NaN/Inf (slower; a final parameter check always runs). */
+  checkFinite?: boolean;
+  /** Monotonic clock in ms (injectable for tests). */
+  now?(): number;
+}
+
+export interface TrainResult {
+  bestEpoch: number;
+  bestScore: number;
+  epochs: EpochReport[];
+  stoppedEarly: boolean;
+}
+
+export function trainLoop(o: TrainLoopOptions): TrainResult {
+  const now = o.now ?? (() => performance.now());
+  const params = o.optimizer.params;
+  const reports: EpochReport[] = [];
+  let bestScore = -Infinity, bestEpoch = -1, since = 0, globalStep = 0, stoppedEarly = false;
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    const steps = o.makeEpoch(epoch);
+    const t0 = now();
+    let tokens = 0, lossSum = 0;
+    steps.forEach((stepFn, i) => {
+      globalStep++;
+      if (o.schedule) o.optimizer.learningRate = exponentialDecay(globalStep - 1, o.schedule);
+      const run = (): { loss: number; tokens: number; terms?: Record<string, number> } => {
+        const out = stepFn();
+        o.optimizer.zeroGrad();
+        backward(out.loss);
+        if (o.clipNorm) clipGradNorm(params, o.clipNorm);
+        o.optimizer.step();
+        return { loss: out.loss.value.item(), tokens: out.tokens, terms: out.terms };
+      };
+      const r = o.checkFinite ? guardStep(globalStep, run) : run();
+      assertFiniteParameters(params, globalStep);
+      if (!Number.isFinite(r.loss)) throw new Error(`training: loss is ${r.loss} at epoch ${epoch}, step ${globalStep} (rerun with the finite check on to find the op)`);
+      tokens += r.tokens;
+      lossSum += r.loss;
+      const elapsed = (now() - t0) / 1000;
+      o.onStep?.({
+        epoch, epochs: o.epochs, step: i + 1, stepsInEpoch: steps.length, globalStep, loss: r.loss,
+        meanLoss: lossSum / (i + 1), tokensPerSecond: tokens / Math.max(elapsed, 1e-9),
+        etaSeconds: (elapsed / (i + 1)) * (steps.length - i - 1), terms: r.terms,
+      });
+    });
+    const seconds = (now() - t0) / 1000;
+    const { score, details } = o.evaluate(epoch);
+    const best = score > bestScore;
+    if (best) {
+      bestScore = score;
+      bestEpoch = epoch;
+      since = 0;
+      o.onBest?.(epoch, score);
+    } else {
+      since++;
+    }
+    const report: EpochReport = { epoch, meanLoss: lossSum / Math.max(steps.length, 1), seconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, details };
+    reports.push(report);
+    o.onEpoch?.(report);
+    if (o.patience !== undefined && since >= o.patience) {
+      stoppedEarly = epoch < o.epochs;
+      break;
+    }
+  }
+  return { bestEpoch, bestScore, epochs: reports, stoppedEarly };
+}

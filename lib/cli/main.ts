@@ -4,6 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { listBackends, setBackend } from '../backend/index.ts';
+import { trainCommand } from './commands/train.ts';
+import { evalCommand } from './commands/evaluate.ts';
+import { tagCommand } from './commands/tag.ts';
+import { UsageError } from './args.ts';
 
 interface Command {
   summary: string;
@@ -11,6 +15,9 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
+  train: trainCommand,
+  eval: evalCommand,
+  tag: tagCommand,
   backends: {
     summary: 'list the compute backends and what each one runs on',
     run: () => {
@@ -47,5 +54,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`ladtl: unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  try {
+    return await command.run(rest);
+  } catch (e) {
+    // Bad input is reported as one clear line (file:line: problem), not a stack trace.
+    console.error(e instanceof Error ? `${e instanceof UsageError ? '' : 'error: '}${e.message}` : String(e));
+    if (process.env.LADTL_DEBUG && e instanceof Error) console.error(e.stack);
+    return e instanceof UsageError ? 2 : 1;
+  }
 }

@@ -63,9 +63,13 @@ export function writeModelFileAtomic(path: string, bytes: Uint8Array): void {
  *   permission), or any of `decodeModelFile`'s refusals.
  */
 export function readModelFile(path: string): ModelContents {
-  let bytes: Uint8Array;
+  return decodeModelFile(readModelBytes(path), path);
+}
+
+/** The raw bytes of a model file (for decoders of a particular kind, e.g. `decodeTagger`). */
+export function readModelBytes(path: string): Uint8Array {
   try {
-    bytes = readFileSync(path);
+    return readFileSync(path);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const problem = code === 'ENOENT' ? 'no such model file'
@@ -73,7 +77,6 @@ export function readModelFile(path: string): ModelContents {
       : `cannot read the model file: ${describeIoError(e)}`;
     throw new ModelFileError(path, 'io', problem, { cause: e });
   }
-  return decodeModelFile(bytes, path);
 }
 
 /**

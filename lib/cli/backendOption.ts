@@ -1,0 +1,12 @@
+/** `--backend` on every command, with LADTL_BACKEND as the default. */
+import { listBackends, setBackend } from '../backend/index.ts';
+import type { OptionSpec, ParsedOptions } from './args.ts';
+
+export const BACKEND_OPTION: Record<string, OptionSpec> = {
+  backend: { type: 'string', value: 'NAME', help: `compute backend (${listBackends().join(', ')}); default $LADTL_BACKEND or cpu` },
+};
+
+export function selectBackend(o: ParsedOptions): void {
+  const name = o.optionalString('backend') ?? process.env.LADTL_BACKEND ?? 'cpu';
+  setBackend(name);
+}

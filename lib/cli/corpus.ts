@@ -1,0 +1,31 @@
+/** Corpus reading shared by the commands: options for column layout and scheme, errors with the path. */
+import { readCorpusFile } from '../data/nodeFiles.ts';
+import { type Sentence, type TagScheme, parseTagScheme } from '../data/index.ts';
+import { withScheme } from '../train/index.ts';
+import type { OptionSpec, ParsedOptions } from './args.ts';
+
+export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
+  scheme: { type: 'string', value: 'S', help: 'tag scheme of the input files: BIO, IOB1 or BIOES', default: 'BIO' },
+  'tag-column': { type: 'string', value: 'N', help: '0-based column of the tag (default: the last column)' },
+  separator: { type: 'string', value: 'tab|space|auto', help: 'column separator', default: 'auto' },
+};
+
+export interface CorpusReadOptions {
+  scheme: TagScheme;
+  tagColumn?: number;
+  separator: 'tab' | 'space' | 'auto';
+}
+
+export function corpusReadOptions(o: ParsedOptions): CorpusReadOptions {
+  return {
+    scheme: parseTagScheme(o.string('scheme')),
+    tagColumn: o.has('tag-column') ? o.integer('tag-column') : undefined,
+    separator: o.choice('separator', ['tab', 'space', 'auto'] as const),
+  };
+}
+
+/** Reads a corpus file and re-spells its tags in the model's scheme. */
+export function readCorpus(path: string, r: CorpusReadOptions, modelScheme: TagScheme): Sentence[] {
+  const sentences = readCorpusFile(path, { scheme: r.scheme, tagColumn: r.tagColumn, separator: r.separator });
+  return withScheme(sentences, r.scheme, modelScheme);
+}

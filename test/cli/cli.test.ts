@@ -1,0 +1,107 @@
+/**
+ * The CLI in-process: train → model file → eval and tag, on a self-written corpus; usage errors and
+ * bad input give one clear line and a non-zero exit code.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, readdirSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../lib/cli/main.ts';
+import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ladtl-cli-'));
+const trainFile = join(dir, 'train.tsv'), devFile = join(dir, 'dev.tsv'), model = join(dir, 'model.ladtl');
+writeFileSync(trainFile, toConll(syntheticSentences(80, 1)));
+writeFileSync(devFile, toConll(syntheticSentences(30, 2)));
+
+/** Runs the CLI capturing stdout/stderr (console and process.stdout.write). */
+async function run(args: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
+  const log = console.log, error = console.error, write = process.stdout.write.bind(process.stdout), ewrite = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { err += a.join(' ') + '\n'; };
+  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
+  try {
+    if (stdin !== undefined) {
+      const f = join(dir, `stdin-${Math.random().toString(36).slice(2)}.txt`);
+      writeFileSync(f, stdin);
+      args = [...args, '--input', f];
+    }
+    const code = await main(args);
+    return { code, out, err };
+  } finally {
+    console.log = log; console.error = error; process.stdout.write = write; process.stderr.write = ewrite;
+  }
+}
+
+test('train writes a model that eval and tag can use', async () => {
+  const r = await run(['train', '--train', trainFile, '--dev', devFile, '--test', devFile, '--out', model, '--epochs', '3', '--batch', '8', '--hidden', '16', '--word-dim', '16', '--lr', '0.01']);
+  assert.is(r.code, 0, r.err);
+  assert.match(r.out, /epoch 1: loss/);
+  assert.match(r.out, /best epoch \d/);
+  assert.match(r.out, /processed \d+ tokens with \d+ phrases/);
+  assert.ok(existsSync(model));
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left behind');
+
+  const e = await run(['eval', '--model', model, '--test', devFile]);
+  assert.is(e.code, 0, e.err);
+  assert.match(e.out, /^processed \d+ tokens/);
+  assert.match(e.out, /Disease: precision/);
+  // The eval report equals the test report printed at the end of training (same model, same file).
+  assert.ok(r.out.includes(e.out.trim().split('\n')[1]), 'eval and train agree');
+
+  const t = await run(['tag', '--model', model, '--format', 'json'], 'the patient has breast cancer .\n\nshe was treated with aspirin for asthma .\n');
+  assert.is(t.code, 0, t.err);
+  const lines = t.out.trim().split('\n').map((l) => JSON.parse(l));
+  assert.is(lines.length, 2, 'blank lines are not sentences');
+  assert.equal(lines[0].tokens, ['the', 'patient', 'has', 'breast', 'cancer', '.']);
+  assert.ok(Array.isArray(lines[1].entities));
+  const c = await run(['tag', '--model', model], 'the patient has asthma .\n');
+  assert.is(c.out.trim().split('\n').length, 5);
+  assert.match(c.out, /^the\t(O|B-\w+|I-\w+)$/m);
+});
+
+test('usage errors: missing option, unknown option, bad number, unknown command', async () => {
+  let r = await run(['train', '--train', trainFile]);
+  assert.is(r.code, 2);
+  assert.match(r.err, /--dev is required/);
+  r = await run(['train', '--bogus']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /bogus/);
+  r = await run(['train', '--train', trainFile, '--dev', devFile, '--out', model, '--epochs', 'ten']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /--epochs must be an integer >= 1, got "ten"/);
+  r = await run(['nope']);
+  assert.is(r.code, 2);
+  assert.match(r.err, /unknown command "nope"/);
+  r = await run(['train', '--help']);
+  assert.is(r.code, 0);
+  assert.match(r.out, /usage: ladtl train/);
+});
+
+test('bad input: malformed corpus line, unknown label, missing and truncated model', async () => {
+  const bad = join(dir, 'bad.tsv');
+  writeFileSync(bad, 'the\tO\npatient\tI-Disease\n\n');
+  let r = await run(['train', '--train', bad, '--dev', devFile, '--out', join(dir, 'x.ladtl')]);
+  assert.is(r.code, 1);
+  assert.match(r.err, new RegExp(`${bad.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: `));
+  const unknown = join(dir, 'unknown.tsv');
+  writeFileSync(unknown, 'aspirin\tB-Chemical\n\n');
+  r = await run(['eval', '--model', model, '--test', unknown]);
+  assert.is(r.code, 1);
+  assert.match(r.err, /unknown label "B-Chemical"/);
+  r = await run(['eval', '--model', join(dir, 'missing.ladtl'), '--test', devFile]);
+  assert.is(r.code, 1);
+  assert.match(r.err, /no such model file/);
+  const cut = join(dir, 'cut.ladtl');
+  writeFileSync(cut, readFileSync(model).subarray(0, 200));
+  r = await run(['eval', '--model', cut, '--test', devFile]);
+  assert.is(r.code, 1);
+  assert.match(r.err, /truncated/);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();

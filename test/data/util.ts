@@ -33,8 +33,8 @@ export function throwsCorpusError(fn: () => unknown, file: string, line: number 
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 
-/** The shared corpora: `../shared/data` relative to the repository root. */
-export const SHARED_DATA = resolve(repoRoot, '../shared/data');
+/** The shared corpora: `$LADTL_DATA`, else `../shared/data` relative to the repository root. */
+export const SHARED_DATA = process.env.LADTL_DATA ? resolve(process.env.LADTL_DATA) : resolve(repoRoot, '../shared/data');
 
 /** A path inside the shared corpora. */
 export function sharedPath(relative: string): string {

@@ -22,6 +22,7 @@ import type { SuiteModule, SuiteOptions, SuiteResult } from './harness.ts';
  */
 const SUITES: Record<string, () => Promise<SuiteModule>> = {
   matmul: () => import('./matmul.bench.ts'),
+  tagger: () => import('./tagger.bench.ts'),
 };
 
 function describeMachine() {

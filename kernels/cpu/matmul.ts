@@ -122,14 +122,24 @@ export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: Matm
         out[c] += c0; out[c + n] += c1; out[c + 2 * n] += c2; out[c + 3 * n] += c3;
       }
     }
-    // Leftover rows: plain dot products.
+    // Leftover rows (m not a multiple of 4, e.g. a batch of 15): 1×4 tiles, then single dots.
     for (let i = m4; i < m; i++) {
       const ai = aBase + i * k;
-      for (let j = 0; j < n; j++) {
+      const c = cOff + i * n;
+      for (let j = 0; j < n4; j += 4) {
+        const b0 = btBase + j * k, b1 = b0 + k, b2 = b1 + k, b3 = b2 + k;
+        let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+        for (let p = p0; p < p1; p++) {
+          const x = A[ai + p];
+          c0 += x * Bt[b0 + p]; c1 += x * Bt[b1 + p]; c2 += x * Bt[b2 + p]; c3 += x * Bt[b3 + p];
+        }
+        out[c + j] += c0; out[c + j + 1] += c1; out[c + j + 2] += c2; out[c + j + 3] += c3;
+      }
+      for (let j = n4; j < n; j++) {
         const bj = btBase + j * k;
         let acc = 0;
         for (let p = p0; p < p1; p++) acc += A[ai + p] * Bt[bj + p];
-        out[cOff + i * n + j] += acc;
+        out[c + j] += acc;
       }
     }
   }

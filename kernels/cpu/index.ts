@@ -7,3 +7,4 @@ export * from './gather.ts';
 export * from './conv1d.ts';
 export * from './lstm.ts';
 export * from './crf.ts';
+export * from './mmd.ts';

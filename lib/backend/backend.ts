@@ -37,4 +37,5 @@ export interface Backend {
   crfForwardBackward: typeof cpu.crfForwardBackward;
   crfPathScore: typeof cpu.crfPathScore;
   viterbi: typeof cpu.viterbi;
+  gaussianMmd: typeof cpu.gaussianMmd;
 }

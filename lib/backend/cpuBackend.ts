@@ -29,4 +29,5 @@ export const cpuBackend: Backend = {
   crfForwardBackward: cpu.crfForwardBackward,
   crfPathScore: cpu.crfPathScore,
   viterbi: cpu.viterbi,
+  gaussianMmd: cpu.gaussianMmd,
 };

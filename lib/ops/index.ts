@@ -16,3 +16,4 @@ export { squaredNorm } from './squaredNorm.ts';
 export { conv1d } from './conv1d.ts';
 export { lstmSequence } from './lstmSequence.ts';
 export { crfNll, constrainedScores, type CrfConstraints } from './crfNll.ts';
+export { gaussianMmd, type GaussianMmdOptions } from './gaussianMmd.ts';

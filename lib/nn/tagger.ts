@@ -40,10 +40,21 @@ export class Tagger extends Module {
   readonly encoder: Encoder;
   readonly crf: Crf;
 
-  constructor(readonly config: TaggerConfig, rng: Rng) {
+  /** @param init an Rng to initialise fresh modules, or existing modules to share (not copy). */
+  constructor(readonly config: TaggerConfig, init: Rng | { encoder: Encoder; crf: Crf }) {
     super();
-    this.encoder = this.child('encoder', new Encoder(config.encoder, rng));
-    this.crf = this.child('crf', crfFor(config, this.encoder.outputDim, rng));
+    if ('encoder' in init) {
+      this.encoder = this.child('encoder', init.encoder);
+      this.crf = this.child('crf', init.crf);
+    } else {
+      this.encoder = this.child('encoder', new Encoder(config.encoder, init));
+      this.crf = this.child('crf', crfFor(config, this.encoder.outputDim, init));
+    }
+  }
+
+  /** A tagger over existing modules (shared, not copied), e.g. La-DTL's encoder with its target CRF. */
+  static fromParts(config: TaggerConfig, encoder: Encoder, crf: Crf): Tagger {
+    return new Tagger(config, { encoder, crf });
   }
 
   /** Mean CRF NLL of the batch's gold tags (paper E5). */

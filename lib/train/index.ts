@@ -11,4 +11,5 @@ export { trainLoop, type StepFn, type StepProgress, type EpochReport, type Train
 export { buildVocab, typesOf, withScheme, encodeAll, predictTags, evaluateTagger, type TaggerVocab, type VocabOptions } from './taggerData.ts';
 export { makeOptimizer, OPTIMIZERS, type OptimizerName } from './optimizerFactory.ts';
 export { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
-export { trainTagger, decayedParameters, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';
+export { trainTagger, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';
+export { trainTransfer, decayedParameters, type TransferData, type TransferTrainOptions, type TransferRun, type Split } from './trainTransfer.ts';

@@ -1,0 +1,173 @@
+/**
+ * The one trainer behind every compared method (lib/transfer/methods.ts): it builds a
+ * `TransferModel`, forms each epoch's steps according to the method's schedule, computes the
+ * method's loss (E11 with its terms switched on or off), and selects the epoch on the target dev
+ * set, tagging with the method's CRF. A single-domain tagger is the `target-only` configuration.
+ */
+import { type Sentence, type EncodedSentence, type Batch, makeBatches } from '../data/index.ts';
+import type { EvalResult } from '../eval/index.ts';
+import { type TaggerConfig, type Tagger } from '../nn/index.ts';
+import { Rng } from '../tensor/index.ts';
+import type { Variable } from '../autodiff/index.ts';
+import { TransferModel, jointLoss, singleDomainLoss, DEFAULT_HYPER, type MethodSpec, type TransferHyper } from '../transfer/index.ts';
+import { makeOptimizer } from './optimizerFactory.ts';
+import { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainResult } from './trainLoop.ts';
+import { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
+import { evaluateTagger, type TaggerVocab } from './taggerData.ts';
+
+export interface Split {
+  sentences: readonly Sentence[];
+  encoded: readonly EncodedSentence[];
+}
+
+export interface TransferData {
+  /** Needed by every schedule but `target`. */
+  source?: { train: Split };
+  target: { train: Split; dev: Split };
+}
+
+export interface TransferTrainOptions {
+  /** Epochs (an epoch is one pass over the data the schedule iterates: target batches for `joint`). */
+  epochs: number;
+  /** Epochs of source-only pre-training for INIT. */
+  pretrainEpochs?: number;
+  batchSize: number;
+  optimizer: string;
+  learningRate: number;
+  /** Multiply the learning rate by `rate` every `steps` steps (staircase), as the authors' code does. */
+  lrDecay?: { rate: number; steps: number };
+  clipNorm?: number;
+  patience?: number;
+  /** Evaluate on target dev every this many epochs (and after the last). */
+  evalEvery?: number;
+  seed: number;
+  hyper?: Partial<TransferHyper>;
+  checkFinite?: boolean;
+  onStep?(p: StepProgress & { phase: string }): void;
+  onEpoch?(r: EpochReport & { phase: string; dev: EvalResult | null }): void;
+  /** Called with the decoding tagger whenever target dev F1 improves. */
+  onBest?(tagger: Tagger, epoch: number, dev: EvalResult): void;
+  /** Adjusts the freshly initialised model (e.g. pretrained embeddings). */
+  init?(model: TransferModel): void;
+}
+
+export interface TransferRun {
+  model: TransferModel;
+  /** The encoder with the CRF that tags the target, holding the best epoch's parameters. */
+  tagger: Tagger;
+  result: TrainResult;
+  dev: EvalResult | null;
+}
+
+/** Parameters weight decay applies to: all but embedding tables (as in the authors' code). */
+export function decayedParameters(model: { namedParameters(): Map<string, Variable> }): Variable[] {
+  return [...model.namedParameters()].filter(([name]) => !name.endsWith('.table')).map(([, v]) => v);
+}
+
+function tokensOf(...batches: Batch[]): number {
+  let n = 0;
+  for (const b of batches) for (const l of b.lengths) n += l;
+  return n;
+}
+
+/** Source batches on demand, reshuffled each time the source runs out (the paper's cycling). */
+function sourceCycle(encoded: readonly EncodedSentence[], batchSize: number, rng: Rng): () => Batch {
+  let queue: Batch[] = [];
+  return () => {
+    if (queue.length === 0) queue = makeBatches(encoded, batchSize, rng, { sortByLength: true }).reverse();
+    return queue.pop()!;
+  };
+}
+
+export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: TaggerVocab, data: TransferData, o: TransferTrainOptions): TransferRun {
+  const hyper: TransferHyper = { ...DEFAULT_HYPER, ...o.hyper };
+  const rng = new Rng(o.seed);
+  const model = new TransferModel(config, rng.fork());
+  o.init?.(model);
+  const dataRng = rng.fork(), mmdRng = rng.fork();
+  const needsSource = method.schedule !== 'target';
+  if (needsSource && !data.source) throw new Error(`method ${method.name} needs source data`);
+  const decodeTagger = model.asTagger(method.decodeWith);
+
+  // Which parameters each phase trains: the unused CRF is left out so that weight decay and the
+  // optimizer do not touch it.
+  const named = model.namedParameters();
+  const pick = (crfs: ('sourceCrf' | 'targetCrf')[]): Variable[] => [...named].filter(([n]) => n.startsWith('encoder.') || crfs.some((c) => n.startsWith(`${c}.`))).map(([, v]) => v);
+  const decayedOf = (params: Variable[]): Variable[] => { const d = new Set(decayedParameters(model)); return params.filter((p) => d.has(p)); };
+
+  const source = data.source?.train;
+  const target = data.target.train;
+  const merged = method.schedule === 'merged' ? [...(source?.encoded ?? []), ...target.encoded] : null;
+
+  let best: { snapshot: ParameterSnapshot; dev: EvalResult } | null = null;
+  const allParams = model.parameters();
+
+  const runPhase = (phase: string, schedule: 'target' | 'source' | 'merged' | 'joint', epochs: number, selectOnDev: boolean): TrainResult => {
+    const params = schedule === 'source' ? pick(['sourceCrf']) : schedule === 'joint' ? pick(['sourceCrf', 'targetCrf']) : pick(['targetCrf']);
+    const decayed = decayedOf(params);
+    const optimizer = makeOptimizer(o.optimizer, params, o.learningRate);
+    const nextSource = source ? sourceCycle(source.encoded, o.batchSize, dataRng) : null;
+    let lastDev: EvalResult | null = null;
+    const evalEvery = o.evalEvery ?? 1;
+    const makeEpoch = (): StepFn[] => {
+      if (schedule === 'joint') {
+        return makeBatches(target.encoded, o.batchSize, dataRng, { sortByLength: true }).map((tb) => () => {
+          const sb = nextSource!();
+          const r = jointLoss(model, method, sb, tb, decayed, hyper, mmdRng);
+          return { loss: r.loss, tokens: tokensOf(sb, tb), terms: r.terms };
+        });
+      }
+      const list = schedule === 'source' ? source!.encoded : schedule === 'merged' ? merged! : target.encoded;
+      const crf = schedule === 'source' ? model.sourceCrf : model.targetCrf;
+      return makeBatches(list, o.batchSize, dataRng, { sortByLength: true }).map((b) => () => {
+        const r = singleDomainLoss(model, crf, b, decayed, hyper);
+        return { loss: r.loss, tokens: tokensOf(b), terms: r.terms };
+      });
+    };
+    return trainLoop({
+      epochs,
+      optimizer,
+      makeEpoch,
+      patience: selectOnDev ? o.patience : undefined,
+      clipNorm: o.clipNorm,
+      checkFinite: o.checkFinite,
+      schedule: o.lrDecay ? { initialLearningRate: o.learningRate, decayRate: o.lrDecay.rate, decaySteps: o.lrDecay.steps, staircase: true } : undefined,
+      evaluate: (epoch) => {
+        if (!selectOnDev || (epoch % evalEvery !== 0 && epoch !== epochs)) { lastDev = null; return { score: -Infinity }; }
+        lastDev = evaluateTagger(decodeTagger, data.target.dev.sentences, data.target.dev.encoded, vocab);
+        return { score: lastDev.f1, details: lastDev };
+      },
+      onBest: (epoch) => {
+        if (!selectOnDev || !lastDev) return;
+        best = { snapshot: snapshotParameters(allParams), dev: lastDev };
+        o.onBest?.(decodeTagger, epoch, lastDev);
+      },
+      onStep: (p) => o.onStep?.({ ...p, phase }),
+      onEpoch: (r) => o.onEpoch?.({ ...r, phase, dev: (r.details as EvalResult | undefined) ?? null }),
+    });
+  };
+
+  let result: TrainResult;
+  if (method.schedule === 'pretrain-then-target') {
+    // INIT: learn the source task, hand every weight to the target side (the CRF included: the label
+    // sets are the same), then fine-tune on the target, selecting on target dev.
+    runPhase('pretrain', 'source', o.pretrainEpochs ?? o.epochs, false);
+    copyCrf(model, 'sourceCrf', 'targetCrf');
+    result = runPhase('fine-tune', 'target', o.epochs, true);
+  } else {
+    result = runPhase('train', method.schedule, o.epochs, true);
+  }
+  const kept = best as { snapshot: ParameterSnapshot; dev: EvalResult } | null;
+  if (kept) restoreSnapshot(allParams, kept.snapshot);
+  return { model, tagger: decodeTagger, result, dev: kept?.dev ?? null };
+}
+
+/** Copies one CRF's parameters into the other's (same shapes), in place. */
+function copyCrf(model: TransferModel, from: 'sourceCrf' | 'targetCrf', to: 'sourceCrf' | 'targetCrf'): void {
+  const named = model.namedParameters();
+  for (const [name, v] of named) {
+    if (!name.startsWith(`${from}.`)) continue;
+    const dst = named.get(`${to}.${name.slice(from.length + 1)}`);
+    if (dst) dst.value.data.set(v.value.values());
+  }
+}

@@ -7,6 +7,7 @@ import { listBackends, setBackend } from '../backend/index.ts';
 import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { tagCommand } from './commands/tag.ts';
+import { experimentCommand } from './commands/experiment.ts';
 import { UsageError } from './args.ts';
 
 interface Command {
@@ -18,6 +19,7 @@ const commands: Record<string, Command> = {
   train: trainCommand,
   eval: evalCommand,
   tag: tagCommand,
+  experiment: experimentCommand,
   backends: {
     summary: 'list the compute backends and what each one runs on',
     run: () => {

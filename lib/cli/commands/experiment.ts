@@ -1,0 +1,214 @@
+/**
+ * `ladtl experiment`: the grid of (pair, target fraction, method, seed) runs, each trained by the one
+ * trainer, selected on target dev, scored once on target test; a markdown table of mean ± std test F1
+ * per method and column, plus JSON and CSV. Resumable: every finished run is stored as its own JSON
+ * file (written atomically) and is not redone unless its configuration changed.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { readCorpusFile, readPairsFile, readOrderFile } from '../../data/nodeFiles.ts';
+import { type PairSpec, type Sentence, type LabelMap, seededOrder, splitTag } from '../../data/index.ts';
+import { Rng } from '../../tensor/index.ts';
+import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
+import { crc32, crc32Hex } from '../../io/index.ts';
+import { preparePairCorpus, trainTransfer, evaluateTagger, buildTable, formatMarkdown, formatCsv, columnName, OPTIMIZERS, type RunRecord, type CorpusFiles } from '../../train/index.ts';
+import type { TaggerConfig } from '../../nn/index.ts';
+import { parseOptions, usageText, UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
+import { ProgressLine, formatDuration } from '../progress.ts';
+import { BACKEND_OPTION, selectBackend } from '../backendOption.ts';
+
+const SPECS: Record<string, OptionSpec> = {
+  pair: { type: 'string', value: 'ID[,ID]', help: 'transfer pair(s) from the pairs file' },
+  pairs: { type: 'string', value: 'FILE', help: 'pairs file (default: DATA/pairs.json)' },
+  data: { type: 'string', value: 'DIR', help: 'folder of the corpora (default: $LADTL_DATA or ../shared/data)' },
+  source: { type: 'string', value: 'DIR', help: 'source corpus folder (instead of --pair)' },
+  target: { type: 'string', value: 'DIR', help: 'target corpus folder (instead of --pair)' },
+  'target-fraction': { type: 'string', value: 'P[,P]', help: 'fractions of target train used', default: '0.1' },
+  methods: { type: 'string', value: 'all|M[,M]', help: `methods: ${Object.keys(METHODS).join(', ')}`, default: 'all' },
+  seeds: { type: 'string', value: 'N', help: 'seeds 1..N per configuration', default: '1' },
+  epochs: { type: 'string', value: 'N', help: 'epochs (joint methods: passes over the target subset)', default: '40' },
+  'pretrain-epochs': { type: 'string', value: 'N', help: 'INIT: epochs of source pre-training; source-only: epochs over the source', default: '3' },
+  patience: { type: 'string', value: 'N', help: 'stop after N evaluations without a better target dev F1', default: '10' },
+  'eval-every': { type: 'string', value: 'N', help: 'evaluate on target dev every N epochs', default: '2' },
+  batch: { type: 'string', value: 'N', help: 'sentences per batch (per domain)', default: '15' },
+  optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: 'adam' },
+  lr: { type: 'string', value: 'X', help: 'learning rate', default: '0.002' },
+  clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: '5' },
+  hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: '100' },
+  'word-dim': { type: 'string', value: 'N', help: 'embedding size', default: '100' },
+  char: { type: 'string', value: 'auto|cnn|lstm|none', help: 'character encoder; auto: none for one-character tokens', default: 'auto' },
+  dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: '0.5' },
+  alpha: { type: 'string', value: 'X', help: 'α: weight of the source CRF loss (E11)', default: '0.2' },
+  mu: { type: 'string', value: 'X', help: 'μ: weight of each label\'s MMD² (E7)', default: '0.02' },
+  'mu-global': { type: 'string', value: 'X', help: 'weight of the global MMD² (MMD baseline)', default: '0.1' },
+  'gamma-w': { type: 'string', value: 'X', help: 'γ_W of parameter transfer (E10)', default: '0.1' },
+  'gamma-b': { type: 'string', value: 'X', help: 'γ_b of parameter transfer (E10)', default: '0.1' },
+  lambda: { type: 'string', value: 'X', help: 'λ of the L2 regulariser (E11)', default: '0.001' },
+  'max-per-label': { type: 'string', value: 'N', help: 'La-MMD: at most N tokens per label and side (seeded sample)', default: '256' },
+  unbiased: { type: 'boolean', help: 'unbiased MMD estimator (default: biased, as the authors)' },
+  out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
+  ...BACKEND_OPTION,
+};
+
+interface GridSide { files: CorpusFiles; order: number[] }
+
+function defaultDataDir(): string {
+  return resolve(process.env.LADTL_DATA ?? '../shared/data');
+}
+
+function readSide(dir: string, name: string, labelMap: LabelMap, withSplits: boolean): GridSide {
+  const train = readCorpusFile(join(dir, 'train.tsv'));
+  const files: CorpusFiles = {
+    name, train, labelMap,
+    dev: withSplits ? readCorpusFile(join(dir, 'dev.tsv')) : undefined,
+    test: withSplits ? readCorpusFile(join(dir, 'test.tsv')) : undefined,
+  };
+  const orderPath = join(dir, 'train.order.txt');
+  // A corpus without train.order.txt gets a seeded order (reported, so the subset can be reproduced).
+  const order = existsSync(orderPath) ? readOrderFile(orderPath, train.length) : seededOrder(train.length, new Rng(12345));
+  if (!existsSync(orderPath) && withSplits) console.log(`${name}: no train.order.txt, using a seeded order (seed 12345)`);
+  return { files, order };
+}
+
+function typesIn(sentences: readonly Sentence[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of sentences) for (const t of s.tags) if (t !== 'O') out.add(splitTag(t).type);
+  return out;
+}
+
+/** A pair from two folders: the types both corpora have are shared, the others become O. */
+function adHocPair(sourceDir: string, targetDir: string): { spec: PairSpec; source: GridSide; target: GridSide } {
+  const source = readSide(sourceDir, sourceDir, {}, false), target = readSide(targetDir, targetDir, {}, true);
+  const ts = typesIn(source.files.train), tt = typesIn(target.files.train);
+  const shared = [...ts].filter((t) => tt.has(t)).sort();
+  if (shared.length === 0) throw new Error(`${sourceDir} and ${targetDir} share no entity type (source: ${[...ts].join(', ')}; target: ${[...tt].join(', ')})`);
+  const map = (types: Set<string>): LabelMap => Object.fromEntries([...types].map((t) => [t, shared.includes(t) ? t : null]));
+  source.files.labelMap = map(ts);
+  target.files.labelMap = map(tt);
+  const id = `${sourceDir.split('/').filter(Boolean).pop()}-to-${targetDir.split('/').filter(Boolean).pop()}`;
+  return { spec: { id, group: null, source: { corpus: sourceDir, labelMap: source.files.labelMap }, target: { corpus: targetDir, labelMap: target.files.labelMap }, sharedLabels: shared, notes: null }, source, target };
+}
+
+function fractions(o: ParsedOptions): number[] {
+  return o.string('target-fraction').split(',').map((raw) => {
+    const v = Number(raw);
+    if (!(v > 0 && v <= 1)) throw new UsageError(`ladtl experiment: --target-fraction values must lie in (0, 1], got "${raw}"`);
+    return v;
+  });
+}
+
+function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+export const experimentCommand = {
+  summary: 'run the compared methods on transfer pairs and print the result table',
+  run(argv: string[]): number {
+    const o = parseOptions('experiment', argv, SPECS);
+    if (o.help) {
+      console.log(usageText('experiment', experimentCommand.summary, SPECS));
+      return 0;
+    }
+    selectBackend(o);
+    const methods: MethodSpec[] = parseMethods(o.string('methods'));
+    const fracs = fractions(o);
+    const seeds = o.integer('seeds', 1);
+    const outDir = resolve(o.string('out'));
+    const pairs: { spec: PairSpec; source: GridSide; target: GridSide }[] = [];
+    if (o.has('source') || o.has('target')) {
+      if (o.has('pair')) throw new UsageError('ladtl experiment: give --pair or --source/--target, not both');
+      pairs.push(adHocPair(o.string('source'), o.string('target')));
+    } else {
+      const dataDir = resolve(o.optionalString('data') ?? defaultDataDir());
+      const pairsPath = o.optionalString('pairs') ?? join(dataDir, 'pairs.json');
+      const file = readPairsFile(pairsPath);
+      for (const id of o.string('pair').split(',')) {
+        const spec = file.pairs.find((p) => p.id === id.trim());
+        if (!spec) throw new UsageError(`ladtl experiment: no pair "${id}" in ${pairsPath}; known: ${file.pairs.map((p) => p.id).join(', ')}`);
+        const base = dirname(pairsPath);
+        pairs.push({ spec, source: readSide(join(base, spec.source.corpus), spec.source.corpus, spec.source.labelMap, false), target: readSide(join(base, spec.target.corpus), spec.target.corpus, spec.target.labelMap, true) });
+      }
+    }
+
+    const training = {
+      epochs: o.integer('epochs', 1), pretrainEpochs: o.integer('pretrain-epochs', 1), patience: o.integer('patience', 1), evalEvery: o.integer('eval-every', 1),
+      batchSize: o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS), learningRate: o.number('lr', (v) => v > 0, 'a positive number'),
+      clipNorm: o.number('clip', (v) => v >= 0, '>= 0') || undefined,
+      hyper: {
+        alpha: o.number('alpha', (v) => v >= 0 && v <= 1, 'in [0, 1]'), mu: o.number('mu', (v) => v >= 0, '>= 0'), muGlobal: o.number('mu-global', (v) => v >= 0, '>= 0'),
+        gammaW: o.number('gamma-w', (v) => v >= 0, '>= 0'), gammaB: o.number('gamma-b', (v) => v >= 0, '>= 0'), lambda: o.number('lambda', (v) => v >= 0, '>= 0'),
+        maxPerLabel: o.integer('max-per-label', 2), unbiased: o.boolean('unbiased'),
+      },
+    };
+    const charOption = o.choice('char', ['auto', 'cnn', 'lstm', 'none'] as const);
+    const model = { hidden: o.integer('hidden', 1), wordDim: o.integer('word-dim', 1), dropout: o.number('dropout', (v) => v >= 0 && v < 1, 'in [0, 1)') };
+
+    const total = pairs.length * fracs.length * methods.length * seeds;
+    const records: RunRecord[] = [];
+    const columns: string[] = [];
+    const progress = new ProgressLine();
+    let index = 0;
+    const started = Date.now();
+    for (const pair of pairs) {
+      const charLevel = pair.target.files.train.slice(0, 200).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
+      const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
+      for (const fraction of fracs) {
+        columns.push(columnName(pair.spec.id, fraction));
+        const corpus = preparePairCorpus(pair.source.files, pair.target.files, {
+          sharedLabels: pair.spec.sharedLabels, fraction, targetOrder: pair.target.order, scheme: 'BIO', chars: char !== 'none',
+          minCount: 1, lowercase: !charLevel, normalizeDigits: true,
+        });
+        const c = corpus.counts;
+        console.log(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${corpus.vocab.labels.tags.join(' ')}; char ${char}`);
+        const config: TaggerConfig = {
+          encoder: { wordVocabularySize: corpus.vocab.words.size, wordDim: model.wordDim, char, charVocabularySize: corpus.vocab.chars?.size ?? 0, charDim: 30, charSize: 50, hidden: model.hidden, dropout: model.dropout },
+          labels: [...corpus.vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,
+        };
+        for (const method of methods) {
+          for (let seed = 1; seed <= seeds; seed++) {
+            index++;
+            const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c }))));
+            const file = join(outDir, 'runs', pair.spec.id, String(fraction), method.name, `seed-${seed}.json`);
+            if (existsSync(file)) {
+              const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+              if (stored.configHash === configHash) {
+                records.push(stored);
+                console.log(`[${index}/${total}] ${pair.spec.id} @${fraction} ${method.name} seed ${seed}: done before (test F1 ${stored.testF1.toFixed(2)})`);
+                continue;
+              }
+              console.log(`[${index}/${total}] ${file}: configuration changed, running again`);
+            }
+            const t0 = Date.now();
+            const run = trainTransfer(method, config, corpus.vocab, corpus.data, {
+              ...training, seed,
+              onStep: (p) => progress.update({
+                label: `[${index}/${total}] ${method.name} s${seed} ${p.phase} ep ${p.epoch}/${p.epochs}`, done: p.step, total: p.stepsInEpoch,
+                fields: { loss: p.meanLoss.toFixed(3), 'tok/s': p.tokensPerSecond.toFixed(0) }, etaSeconds: p.etaSeconds,
+              }),
+            });
+            progress.finish();
+            const test = evaluateTagger(run.tagger, corpus.targetTest.sentences, corpus.targetTest.encoded, corpus.vocab);
+            const record: RunRecord = {
+              pair: pair.spec.id, fraction, method: method.name, seed, testF1: test.f1, testPrecision: test.precision, testRecall: test.recall,
+              devF1: run.dev?.f1 ?? 0, bestEpoch: run.result.bestEpoch, epochs: run.result.epochs.length, seconds: (Date.now() - t0) / 1000, configHash,
+            };
+            writeJsonAtomic(file, record);
+            records.push(record);
+            console.log(`[${index}/${total}] ${pair.spec.id} @${fraction} ${method.name} seed ${seed}: test F1 ${test.f1.toFixed(2)} (P ${test.precision.toFixed(2)}, R ${test.recall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
+          }
+        }
+      }
+    }
+    const table = buildTable(records, methods.map((m) => m.name), columns);
+    const markdown = formatMarkdown(table, Object.fromEntries(methods.map((m) => [m.name, m.title])));
+    console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${markdown}\n`);
+    writeJsonAtomic(join(outDir, 'results.json'), { argv, records });
+    writeFileSync(join(outDir, 'results.csv'), formatCsv(records));
+    writeFileSync(join(outDir, 'results.md'), markdown + '\n');
+    console.log(`results: ${join(outDir, 'results.md')}, results.csv, results.json`);
+    return 0;
+  },
+};

@@ -8,7 +8,7 @@
  * matmul kernel (several times faster than direct loops), and the backward is two more products.
  */
 import { type FloatArray, allocLike } from './types.ts';
-import { matmul } from './matmul.ts';
+import { matmul as jsMatmul, type MatmulFn } from './matmul.ts';
 
 export interface Conv1dShape { batch: number; length: number; inChannels: number; outChannels: number; kernel: number; pad: number; }
 
@@ -34,13 +34,13 @@ function im2col(x: FloatArray, s: Conv1dShape): FloatArray {
   return cols;
 }
 
-export function conv1dForward(x: FloatArray, w: FloatArray, s: Conv1dShape, out: FloatArray): void {
+export function conv1dForward(x: FloatArray, w: FloatArray, s: Conv1dShape, out: FloatArray, matmul: MatmulFn = jsMatmul): void {
   const Lout = conv1dOutLength(s);
   matmul(im2col(x, s), w, out, { m: s.batch * Lout, k: s.kernel * s.inChannels, n: s.outChannels });
 }
 
 /** Accumulates dx [B, L, Cin] and dw [K, Cin, Cout] from dOut [B, Lout, Cout]. */
-export function conv1dBackward(x: FloatArray, w: FloatArray, dOut: FloatArray, s: Conv1dShape, dx: FloatArray | null, dw: FloatArray | null): void {
+export function conv1dBackward(x: FloatArray, w: FloatArray, dOut: FloatArray, s: Conv1dShape, dx: FloatArray | null, dw: FloatArray | null, matmul: MatmulFn = jsMatmul): void {
   const { batch: B, length: L, inChannels: C, outChannels: O, kernel: K, pad } = s;
   const Lout = conv1dOutLength(s);
   const rows = B * Lout, width = K * C;

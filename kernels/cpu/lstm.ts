@@ -2,7 +2,8 @@
  * LSTM kernels. The cell kernels are element-wise over one time step of a batch (what a GPU.js twin
  * implements texel by texel); the sequence kernels run one direction over a whole padded batch,
  * calling the cell kernels and `matmul` for the recurrent products, so a Bi-LSTM is two kernel calls
- * forward and two backward instead of thousands of tape nodes.
+ * forward and two backward instead of thousands of tape nodes. The matmul is a parameter so that a
+ * backend can hand in a faster one (kernels/wasm) while this file stays plain TypeScript.
  *
  * Layout. Gates are stored in the order i, f, g, o, each H wide, so a preactivation row is 4H:
  *   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)
@@ -11,7 +12,7 @@
  * t = 0..L−1, a reverse one t = L−1..0. Padding positions get h = c = 0 and receive no gradient.
  */
 import { type FloatArray, allocLike } from './types.ts';
-import { matmul } from './matmul.ts';
+import { matmul as jsMatmul, type MatmulFn } from './matmul.ts';
 
 function sigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
@@ -86,7 +87,7 @@ function timeAt(s: number, length: number, reverse: boolean): number {
  * Runs one direction over a batch. `xProj` [B, T, 4H] holds x_t·W_ih + b for every position (one big
  * matmul done by the caller); this adds h_{t−1}·W_hh step by step.
  */
-export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmDims): LstmSaved {
+export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmDims, matmul: MatmulFn = jsMatmul): LstmSaved {
   const { B, T, H, lengths, reverse } = d;
   const G = 4 * H;
   const saved: LstmSaved = { gates: allocLike(xProj, B * T * G), c: allocLike(xProj, B * T * H), h: allocLike(xProj, B * T * H) };
@@ -125,7 +126,7 @@ export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmD
  * ∂loss/∂xProj [B, T, 4H] (the caller turns it into dX, dW_ih, db with matmuls) and accumulates
  * ∂loss/∂W_hh into `dWhh` [H, 4H].
  */
-export function lstmSequenceBackward(dh: FloatArray, saved: LstmSaved, Whh: FloatArray, d: LstmDims, dWhh: FloatArray): FloatArray {
+export function lstmSequenceBackward(dh: FloatArray, saved: LstmSaved, Whh: FloatArray, d: LstmDims, dWhh: FloatArray, matmul: MatmulFn = jsMatmul): FloatArray {
   const { B, T, H, lengths, reverse } = d;
   const G = 4 * H;
   const dXProj = allocLike(dh, B * T * G);

@@ -27,6 +27,9 @@ export interface MatmulArgs {
   outOffset?: number;
 }
 
+/** The signature every matmul kernel shares, so callers can be handed a faster one (e.g. wasm SIMD). */
+export type MatmulFn = (a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs) => void;
+
 const K_BLOCK = 256;
 
 const scratch32 = { a: new Float32Array(0), b: new Float32Array(0) };

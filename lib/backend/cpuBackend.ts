@@ -1,33 +1,54 @@
-/** The `cpu` backend: the plain TypeScript kernels of kernels/cpu, unchanged. */
+/**
+ * The CPU backends. Both run the plain TypeScript kernels of kernels/cpu; they differ in the matrix
+ * product those kernels (and the ops) use:
+ * - `cpu` (the default): the WebAssembly SIMD matmul of kernels/wasm for float32, which falls back
+ *   to the TypeScript one for float64, where SIMD is missing, or where a Content-Security-Policy
+ *   forbids compiling WebAssembly;
+ * - `js`: the TypeScript matmul everywhere, the reference the other is tested against.
+ */
 import * as cpu from '../../kernels/cpu/index.ts';
+import type { MatmulFn } from '../../kernels/cpu/index.ts';
+import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
 import type { Backend } from './backend.ts';
 
-export const cpuBackend: Backend = {
-  name: 'cpu',
-  description: 'cpu (plain TypeScript loops over typed arrays)',
-  matmul: cpu.matmul,
-  unary: cpu.unary,
-  unaryBackward: cpu.unaryBackward,
-  binary: cpu.binary,
-  copyStrided: cpu.copyStrided,
-  assignStrided: cpu.assignStrided,
-  addInto: cpu.addInto,
-  scaleInPlace: cpu.scaleInPlace,
-  sumToShape: cpu.sumToShape,
-  logSumExpAxis: cpu.logSumExpAxis,
-  softmaxAxis: cpu.softmaxAxis,
-  softmaxAxisBackward: cpu.softmaxAxisBackward,
-  maxAxis: cpu.maxAxis,
-  gatherRows: cpu.gatherRows,
-  scatterAddRows: cpu.scatterAddRows,
-  conv1dForward: cpu.conv1dForward,
-  conv1dBackward: cpu.conv1dBackward,
-  lstmCellForward: cpu.lstmCellForward,
-  lstmCellBackward: cpu.lstmCellBackward,
-  lstmSequenceForward: cpu.lstmSequenceForward,
-  lstmSequenceBackward: cpu.lstmSequenceBackward,
-  crfForwardBackward: cpu.crfForwardBackward,
-  crfPathScore: cpu.crfPathScore,
-  viterbi: cpu.viterbi,
-  gaussianMmd: cpu.gaussianMmd,
-};
+/** A CPU backend whose kernels use `mm` for their matrix products. */
+export function makeCpuBackend(name: string, description: string, mm: MatmulFn): Backend {
+  return {
+    name,
+    description,
+    matmul: mm,
+    unary: cpu.unary,
+    unaryBackward: cpu.unaryBackward,
+    binary: cpu.binary,
+    copyStrided: cpu.copyStrided,
+    assignStrided: cpu.assignStrided,
+    addInto: cpu.addInto,
+    scaleInPlace: cpu.scaleInPlace,
+    sumToShape: cpu.sumToShape,
+    logSumExpAxis: cpu.logSumExpAxis,
+    softmaxAxis: cpu.softmaxAxis,
+    softmaxAxisBackward: cpu.softmaxAxisBackward,
+    maxAxis: cpu.maxAxis,
+    gatherRows: cpu.gatherRows,
+    scatterAddRows: cpu.scatterAddRows,
+    conv1dForward: (x, w, s, out) => cpu.conv1dForward(x, w, s, out, mm),
+    conv1dBackward: (x, w, dOut, s, dx, dw) => cpu.conv1dBackward(x, w, dOut, s, dx, dw, mm),
+    lstmCellForward: cpu.lstmCellForward,
+    lstmCellBackward: cpu.lstmCellBackward,
+    lstmSequenceForward: (xProj, Whh, d) => cpu.lstmSequenceForward(xProj, Whh, d, mm),
+    lstmSequenceBackward: (dh, saved, Whh, d, dWhh) => cpu.lstmSequenceBackward(dh, saved, Whh, d, dWhh, mm),
+    crfForwardBackward: cpu.crfForwardBackward,
+    crfPathScore: cpu.crfPathScore,
+    viterbi: cpu.viterbi,
+    gaussianMmd: cpu.gaussianMmd,
+  };
+}
+
+/** Pure TypeScript: the reference. */
+export const jsBackend: Backend = makeCpuBackend('js', 'js (plain TypeScript loops over typed arrays)', cpu.matmul);
+
+/** The default backend (built lazily: checking for WebAssembly SIMD compiles a tiny module). */
+export function makeDefaultCpuBackend(): Backend {
+  const simd = wasmMatmulAvailable();
+  return makeCpuBackend('cpu', simd ? `cpu (TypeScript kernels; float32 matmul: ${describeWasmMatmul()})` : 'cpu (TypeScript kernels; WebAssembly SIMD unavailable, TypeScript matmul)', simd ? wasmMatmul : cpu.matmul);
+}

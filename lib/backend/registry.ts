@@ -1,14 +1,15 @@
 /**
- * Which backend the ops use. There is one active backend at a time; `cpu` is always registered.
+ * Which backend the ops use. There is one active backend at a time; `cpu` (the default) and `js` are
+ * always registered.
  * Backends register a factory so that an expensive one (GPU.js compiles kernels) is only built
  * when selected.
  */
 import type { Backend } from './backend.ts';
-import { cpuBackend } from './cpuBackend.ts';
+import { jsBackend, makeDefaultCpuBackend } from './cpuBackend.ts';
 
-const factories = new Map<string, () => Backend>([['cpu', () => cpuBackend]]);
+const factories = new Map<string, () => Backend>([['cpu', makeDefaultCpuBackend], ['js', () => jsBackend]]);
 const instances = new Map<string, Backend>();
-let active: Backend = cpuBackend;
+let active: Backend | null = null;
 
 /** Makes a backend selectable by name. Registering a name twice replaces the factory. */
 export function registerBackend(name: string, factory: () => Backend): void {
@@ -36,7 +37,7 @@ export function setBackend(name: string): Backend {
   return instance;
 }
 
-/** The backend ops currently dispatch to. */
+/** The backend ops currently dispatch to (`cpu` unless another was selected). */
 export function getBackend(): Backend {
-  return active;
+  return active ?? setBackend('cpu');
 }

@@ -2,7 +2,7 @@
  * The training loop every method shares: epochs of steps, each step a forward pass that returns a
  * scalar loss, then backward, optional clipping, the optimizer update and a NaN/Inf guard naming the
  * op and step. After each epoch a dev score selects the best epoch (its parameters are reported to
- * `onBest`, e.g. to save a model) and stops early after `patience` epochs without improvement.
+ * `onBest`, e.g. to save a model) and stops early after `patience` evaluations without improvement.
  * What a step computes (one domain, two domains, which loss terms) is the caller's business.
  */
 import type { Variable } from '../autodiff/index.ts';
@@ -36,7 +36,8 @@ export interface EpochReport {
   meanLoss: number;
   seconds: number;
   tokensPerSecond: number;
-  devScore: number;
+  /** Dev score, or null when the epoch was not evaluated. */
+  devScore: number | null;
   best: boolean;
   details?: unknown;
 }
@@ -46,8 +47,11 @@ export interface TrainLoopOptions {
   optimizer: Optimizer;
   /** Steps of one epoch, in order (the caller shuffles with its seeded Rng). */
   makeEpoch(epoch: number): StepFn[];
-  /** Dev score after an epoch (higher is better), with optional details to report. */
-  evaluate(epoch: number): { score: number; details?: unknown };
+  /**
+   * Dev score after an epoch (higher is better), with optional details to report; `score: null`
+   * means this epoch was not evaluated (it then neither selects nor counts towards patience).
+   */
+  evaluate(epoch: number): { score: number | null; details?: unknown };
   /** Called when an epoch beats every earlier one. */
   onBest?(epoch: number, score: number): void;
   onStep?(p: StepProgress): void;
@@ -104,13 +108,13 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
     });
     const seconds = (now() - t0) / 1000;
     const { score, details } = o.evaluate(epoch);
-    const best = score > bestScore;
+    const best = score !== null && score > bestScore;
     if (best) {
       bestScore = score;
       bestEpoch = epoch;
       since = 0;
       o.onBest?.(epoch, score);
-    } else {
+    } else if (score !== null) {
       since++;
     }
     const report: EpochReport = { epoch, meanLoss: lossSum / Math.max(steps.length, 1), seconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, details };

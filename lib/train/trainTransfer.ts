@@ -133,7 +133,7 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
       checkFinite: o.checkFinite,
       schedule: o.lrDecay ? { initialLearningRate: o.learningRate, decayRate: o.lrDecay.rate, decaySteps: o.lrDecay.steps, staircase: true } : undefined,
       evaluate: (epoch) => {
-        if (!selectOnDev || (epoch % evalEvery !== 0 && epoch !== epochs)) { lastDev = null; return { score: -Infinity }; }
+        if (!selectOnDev || (epoch % evalEvery !== 0 && epoch !== epochs)) { lastDev = null; return { score: null }; }
         lastDev = evaluateTagger(decodeTagger, data.target.dev.sentences, data.target.dev.encoded, vocab);
         return { score: lastDev.f1, details: lastDev };
       },

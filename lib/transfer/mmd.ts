@@ -38,6 +38,9 @@ export function subsampleRows(rows: readonly number[], max: number | undefined, 
  */
 export function mmd(source: Variable, sourceRows: readonly number[], target: Variable, targetRows: readonly number[], o: MmdOptions = {}): { value: Variable; sourceCount: number; targetCount: number; subsampled: boolean } | null {
   const min = o.unbiased ? 2 : 1;
+  if (o.maxSamples !== undefined && !(Number.isInteger(o.maxSamples) && o.maxSamples >= min)) {
+    throw new Error(`mmd: maxSamples must be an integer >= ${min} for the ${o.unbiased ? 'unbiased' : 'biased'} estimator, got ${o.maxSamples}`);
+  }
   if (sourceRows.length < min || targetRows.length < min) return null;
   const s = subsampleRows(sourceRows, o.maxSamples, o.rng);
   const t = subsampleRows(targetRows, o.maxSamples, o.rng);

@@ -10,6 +10,7 @@ import { type TaggerConfig, type Tagger } from '../nn/index.ts';
 import { Rng } from '../tensor/index.ts';
 import type { Variable } from '../autodiff/index.ts';
 import { TransferModel, jointLoss, singleDomainLoss, DEFAULT_HYPER, type MethodSpec, type TransferHyper } from '../transfer/index.ts';
+import * as ops from '../ops/index.ts';
 import { makeOptimizer } from './optimizerFactory.ts';
 import { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainResult } from './trainLoop.ts';
 import { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
@@ -97,7 +98,6 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
 
   const source = data.source?.train;
   const target = data.target.train;
-  const merged = method.schedule === 'merged' ? [...(source?.encoded ?? []), ...target.encoded] : null;
 
   let best: { snapshot: ParameterSnapshot; dev: EvalResult } | null = null;
   const allParams = model.parameters();
@@ -110,6 +110,16 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
     let lastDev: EvalResult | null = null;
     const evalEvery = o.evalEvery ?? 1;
     const makeEpoch = (): StepFn[] => {
+      if (schedule === 'merged') {
+        // Pooled data through one CRF, drawn like a joint step (a target batch and the next source
+        // batch) so that Merged sees the same sentences per step as MULT; each sentence weighs the same.
+        return makeBatches(target.encoded, o.batchSize, dataRng, { sortByLength: true }).map((tb) => () => {
+          const sb = nextSource!();
+          const ls = singleDomainLoss(model, model.targetCrf, sb, [], hyper), lt = singleDomainLoss(model, model.targetCrf, tb, decayed, hyper);
+          const loss = ops.add(ops.mul(ls.loss, sb.size / (sb.size + tb.size)), ops.mul(lt.loss, tb.size / (sb.size + tb.size)));
+          return { loss, tokens: tokensOf(sb, tb), terms: { source: ls.terms.nll, target: lt.terms.nll, ...(lt.terms.reg !== undefined ? { reg: lt.terms.reg } : {}) } };
+        });
+      }
       if (schedule === 'joint') {
         return makeBatches(target.encoded, o.batchSize, dataRng, { sortByLength: true }).map((tb) => () => {
           const sb = nextSource!();
@@ -117,7 +127,7 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
           return { loss: r.loss, tokens: tokensOf(sb, tb), terms: r.terms };
         });
       }
-      const list = schedule === 'source' ? source!.encoded : schedule === 'merged' ? merged! : target.encoded;
+      const list = schedule === 'source' ? source!.encoded : target.encoded;
       const crf = schedule === 'source' ? model.sourceCrf : model.targetCrf;
       return makeBatches(list, o.batchSize, dataRng, { sortByLength: true }).map((b) => () => {
         const r = singleDomainLoss(model, crf, b, decayed, hyper);

@@ -11,7 +11,7 @@ export type StepSchedule =
   | 'target'
   /** source batches only */
   | 'source'
-  /** batches over the union of source and target sentences, one CRF */
+  /** source and target sentences pooled through one CRF (steps drawn like `joint`) */
   | 'merged'
   /** each target batch paired with the next source batch (the source cycles), both CRFs */
   | 'joint'
@@ -37,7 +37,7 @@ export interface MethodSpec {
 export const METHODS: Readonly<Record<MethodName, MethodSpec>> = {
   'target-only': { name: 'target-only', title: 'Target only', description: 'Bi-LSTM-CRF trained on the target train subset alone', schedule: 'target', mmd: 'none', parameterTransfer: false, decodeWith: 'target' },
   'source-only': { name: 'source-only', title: 'Source only', description: 'trained on source train alone, tags the target with the source CRF (no target labels used for training)', schedule: 'source', mmd: 'none', parameterTransfer: false, decodeWith: 'source' },
-  merged: { name: 'merged', title: 'Merged', description: 'one Bi-LSTM-CRF trained on source and target sentences pooled', schedule: 'merged', mmd: 'none', parameterTransfer: false, decodeWith: 'target' },
+  merged: { name: 'merged', title: 'Merged', description: 'one Bi-LSTM-CRF trained on source and target sentences pooled (each step: a target batch and a source batch, one CRF)', schedule: 'merged', mmd: 'none', parameterTransfer: false, decodeWith: 'target' },
   init: { name: 'init', title: 'INIT', description: 'trained on source, then every weight (CRF included) fine-tuned on target', schedule: 'pretrain-then-target', mmd: 'none', parameterTransfer: false, decodeWith: 'target' },
   mult: { name: 'mult', title: 'MULT', description: 'shared encoder, one CRF per domain, loss α·L_s + (1−α)·L_t', schedule: 'joint', mmd: 'none', parameterTransfer: false, decodeWith: 'target' },
   mmd: { name: 'mmd', title: 'MMD', description: 'MULT + one label-agnostic MMD between all source and target token features', schedule: 'joint', mmd: 'global', parameterTransfer: false, decodeWith: 'target' },

@@ -181,7 +181,7 @@ for (const name of ALL) {
     // Loss terms of each step: E11's terms exactly as the method switches them on.
     const expected = spec.schedule === 'joint'
       ? ['reg', 'source', 'target', ...(spec.mmd !== 'none' ? ['mmd'] : []), ...(spec.parameterTransfer ? ['pt'] : [])]
-      : ['nll', 'reg'];
+      : spec.schedule === 'merged' ? ['reg', 'source', 'target'] : ['nll', 'reg'];
     assert.equal([...seen.stepTerms].sort(), expected.sort(), `${name}: step terms`);
 
     if (spec.schedule === 'pretrain-then-target') {

@@ -5,6 +5,8 @@
  * file (written atomically) and is not redone unless its configuration changed.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { readCorpusFile, readPairsFile, readOrderFile } from '../../data/nodeFiles.ts';
 import { type PairSpec, type Sentence, type LabelMap, seededOrder, splitTag } from '../../data/index.ts';
@@ -47,6 +49,8 @@ const SPECS: Record<string, OptionSpec> = {
   'max-per-label': { type: 'string', value: 'N', help: 'La-MMD: at most N tokens per label and side (seeded sample)', default: '256' },
   unbiased: { type: 'boolean', help: 'unbiased MMD estimator (default: biased, as the authors)' },
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
+  jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
+  worker: { type: 'string', value: 'K/N', help: '(internal) run only the runs K, K+N, ... of the grid and print no table' },
   ...BACKEND_OPTION,
 };
 
@@ -104,13 +108,51 @@ function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
+/**
+ * Runs the grid in `jobs` child processes (each takes every jobs-th run), passing their output
+ * through with a prefix; resolves to the first non-zero exit code, or 0.
+ */
+function runWorkers(argv: string[], jobs: number): Promise<number> {
+  const bin = fileURLToPath(new URL('../../../bin/ladtl.js', import.meta.url));
+  const rest = argv.filter((a, i) => a !== '--jobs' && argv[i - 1] !== '--jobs' && !a.startsWith('--jobs='));
+  return Promise.all(Array.from({ length: jobs }, (_, k) => new Promise<number>((done) => {
+    const child = spawn(process.execPath, [bin, 'experiment', ...rest, '--worker', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const relay = (stream: NodeJS.ReadableStream, to: NodeJS.WriteStream): void => {
+      let buffered = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffered += chunk;
+        const lines = buffered.split('\n');
+        buffered = lines.pop()!;
+        for (const line of lines) to.write(`[job ${k + 1}] ${line}\n`);
+      });
+      stream.on('end', () => { if (buffered) to.write(`[job ${k + 1}] ${buffered}\n`); });
+    };
+    relay(child.stdout!, process.stdout);
+    relay(child.stderr!, process.stderr);
+    child.on('close', (code) => done(code ?? 1));
+  }))).then((codes) => codes.find((c) => c !== 0) ?? 0);
+}
+
 export const experimentCommand = {
   summary: 'run the compared methods on transfer pairs and print the result table',
-  run(argv: string[]): number {
+  async run(argv: string[]): Promise<number> {
     const o = parseOptions('experiment', argv, SPECS);
     if (o.help) {
       console.log(usageText('experiment', experimentCommand.summary, SPECS));
       return 0;
+    }
+    const started = Date.now();
+    const jobs = o.integer('jobs', 1);
+    const worker = o.optionalString('worker');
+    const [workerIndex, workerCount] = worker ? worker.split('/').map(Number) : [0, 1];
+    if (worker && !(Number.isInteger(workerIndex) && Number.isInteger(workerCount) && workerIndex >= 0 && workerIndex < workerCount)) {
+      throw new UsageError(`ladtl experiment: --worker must be K/N with 0 <= K < N, got "${worker}"`);
+    }
+    if (jobs > 1 && !worker) {
+      // The workers store every run; this process then finds them all done and prints the table.
+      const code = await runWorkers(argv, jobs);
+      if (code !== 0) return code;
     }
     selectBackend(o);
     const methods: MethodSpec[] = parseMethods(o.string('methods'));
@@ -151,7 +193,6 @@ export const experimentCommand = {
     const columns: string[] = [];
     const progress = new ProgressLine();
     let index = 0;
-    const started = Date.now();
     for (const pair of pairs) {
       const charLevel = pair.target.files.train.slice(0, 200).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
       const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
@@ -170,6 +211,7 @@ export const experimentCommand = {
         for (const method of methods) {
           for (let seed = 1; seed <= seeds; seed++) {
             index++;
+            if (worker && (index - 1) % workerCount !== workerIndex) continue;
             const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c }))));
             const file = join(outDir, 'runs', pair.spec.id, String(fraction), method.name, `seed-${seed}.json`);
             if (existsSync(file)) {
@@ -184,7 +226,8 @@ export const experimentCommand = {
             const t0 = Date.now();
             const run = trainTransfer(method, config, corpus.vocab, corpus.data, {
               ...training, seed,
-              onStep: (p) => progress.update({
+              // Workers report finished runs only: several progress bars on one terminal are noise.
+              onStep: worker ? undefined : (p) => progress.update({
                 label: `[${index}/${total}] ${method.name} s${seed} ${p.phase} ep ${p.epoch}/${p.epochs}`, done: p.step, total: p.stepsInEpoch,
                 fields: { loss: p.meanLoss.toFixed(3), 'tok/s': p.tokensPerSecond.toFixed(0) }, etaSeconds: p.etaSeconds,
               }),
@@ -202,6 +245,7 @@ export const experimentCommand = {
         }
       }
     }
+    if (worker) return 0;
     const table = buildTable(records, methods.map((m) => m.name), columns);
     const markdown = formatMarkdown(table, Object.fromEntries(methods.map((m) => [m.name, m.title])));
     console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${markdown}\n`);

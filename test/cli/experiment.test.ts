@@ -1,0 +1,84 @@
+/**
+ * `ladtl experiment` on self-written source/target folders: the table is printed and written as
+ * markdown, CSV and JSON; a second invocation resumes (every run "done before", same table); the
+ * same seed gives the same table; parallel jobs give the same records as one process.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../lib/cli/main.ts';
+import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'ladtl-exp-'));
+const source = join(dir, 'source'), target = join(dir, 'target');
+mkdirSync(source);
+mkdirSync(target);
+writeFileSync(join(source, 'train.tsv'), toConll(syntheticSentences(40, 11)));
+writeFileSync(join(target, 'train.tsv'), toConll(syntheticSentences(40, 12)));
+writeFileSync(join(target, 'dev.tsv'), toConll(syntheticSentences(15, 13, true)));
+writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(15, 14, true)));
+
+async function run(args: string[]): Promise<{ code: number; out: string }> {
+  let out = '';
+  const log = console.log, error = console.error, write = process.stderr.write.bind(process.stderr);
+  console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  console.error = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    return { code: await main(args), out };
+  } finally {
+    console.log = log; console.error = error; process.stderr.write = write;
+  }
+}
+
+const base = ['experiment', '--source', source, '--target', target, '--target-fraction', '0.5', '--methods', 'target-only,la-dtl', '--seeds', '2', '--epochs', '2', '--eval-every', '1', '--pretrain-epochs', '1', '--hidden', '8', '--word-dim', '8', '--batch', '8'];
+
+test('prints and writes the table; resumes; same seed, same table', async () => {
+  const out1 = join(dir, 'a');
+  const first = await run([...base, '--out', out1]);
+  assert.is(first.code, 0, first.out);
+  assert.match(first.out, /\| method \| source-to-target @50% \|/);
+  assert.match(first.out, /\| Target only \| .*\d+\.\d\d ± \d+\.\d\d/);
+  assert.match(first.out, /\| La-DTL \|/);
+  const md = readFileSync(join(out1, 'results.md'), 'utf8');
+  const csv = readFileSync(join(out1, 'results.csv'), 'utf8').trim().split('\n');
+  const json = JSON.parse(readFileSync(join(out1, 'results.json'), 'utf8'));
+  assert.is(csv.length, 1 + 4, 'header + 2 methods × 2 seeds');
+  assert.is(json.records.length, 4);
+  assert.ok(first.out.includes(md.trim()));
+
+  const again = await run([...base, '--out', out1]);
+  assert.is(again.code, 0);
+  assert.is((again.out.match(/done before/g) ?? []).length, 4, 'nothing is redone');
+  assert.is(readFileSync(join(out1, 'results.md'), 'utf8'), md);
+
+  const fresh = await run([...base, '--out', join(dir, 'b')]);
+  assert.is(readFileSync(join(dir, 'b', 'results.md'), 'utf8'), md, 'same seeds, same table');
+  const byKey = (records: { method: string; seed: number; testF1: number }[]) => records.map((r) => `${r.method}/${r.seed}/${r.testF1}`).sort();
+  assert.equal(byKey(JSON.parse(readFileSync(join(dir, 'b', 'results.json'), 'utf8')).records), byKey(json.records));
+  void fresh;
+});
+
+test('a changed configuration is run again', async () => {
+  const out1 = join(dir, 'a');
+  const changed = await run([...base.map((a) => (a === '8' ? '6' : a)), '--out', out1]);
+  assert.is(changed.code, 0);
+  assert.match(changed.out, /configuration changed, running again/);
+});
+
+test('bad arguments: unknown method, fraction out of range, --pair with --source', async () => {
+  let r = await run(['experiment', '--source', source, '--target', target, '--methods', 'magic']);
+  assert.is(r.code, 1);
+  assert.match(r.out, /unknown method "magic"/);
+  r = await run(['experiment', '--source', source, '--target', target, '--target-fraction', '1.5']);
+  assert.is(r.code, 2);
+  assert.match(r.out, /--target-fraction/);
+  r = await run(['experiment', '--pair', 'x', '--source', source, '--target', target]);
+  assert.is(r.code, 2);
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+test.run();

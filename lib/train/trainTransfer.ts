@@ -30,7 +30,7 @@ export interface TransferData {
 export interface TransferTrainOptions {
   /** Epochs (an epoch is one pass over the data the schedule iterates: target batches for `joint`). */
   epochs: number;
-  /** Epochs of source-only pre-training for INIT. */
+  /** Epochs over the source for INIT's pre-training and for source-only (default: `epochs`). */
   pretrainEpochs?: number;
   batchSize: number;
   optimizer: string;
@@ -165,7 +165,8 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
     copyCrf(model, 'sourceCrf', 'targetCrf');
     result = runPhase('fine-tune', 'target', o.epochs, true);
   } else {
-    result = runPhase('train', method.schedule, o.epochs, true);
+    // Source-only passes over the (large) source set, so its epochs are counted like INIT's pre-training.
+    result = runPhase('train', method.schedule, method.schedule === 'source' ? o.pretrainEpochs ?? o.epochs : o.epochs, true);
   }
   const kept = best as { snapshot: ParameterSnapshot; dev: EvalResult } | null;
   if (kept) restoreSnapshot(allParams, kept.snapshot);

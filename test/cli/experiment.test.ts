@@ -22,14 +22,15 @@ writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(15, 14, true)
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';
-  const log = console.log, error = console.error, write = process.stderr.write.bind(process.stderr);
+  const log = console.log, error = console.error, write = process.stderr.write.bind(process.stderr), owrite = process.stdout.write.bind(process.stdout);
   console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
   console.error = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
   process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
   try {
     return { code: await main(args), out };
   } finally {
-    console.log = log; console.error = error; process.stderr.write = write;
+    console.log = log; console.error = error; process.stderr.write = write; process.stdout.write = owrite;
   }
 }
 
@@ -59,6 +60,15 @@ test('prints and writes the table; resumes; same seed, same table', async () => 
   const byKey = (records: { method: string; seed: number; testF1: number }[]) => records.map((r) => `${r.method}/${r.seed}/${r.testF1}`).sort();
   assert.equal(byKey(JSON.parse(readFileSync(join(dir, 'b', 'results.json'), 'utf8')).records), byKey(json.records));
   void fresh;
+});
+
+test('--jobs 2 splits the pending runs over two processes and gives the same records', async () => {
+  const out = join(dir, 'jobs');
+  const r = await run([...base, '--jobs', '2', '--out', out]);
+  assert.is(r.code, 0, r.out);
+  const byKey = (file: string) => (JSON.parse(readFileSync(file, 'utf8')).records as { method: string; seed: number; testF1: number }[]).map((x) => `${x.method}/${x.seed}/${x.testF1}`).sort();
+  assert.equal(byKey(join(out, 'results.json')), byKey(join(dir, 'a', 'results.json')));
+  assert.is((r.out.match(/done before/g) ?? []).length, 4, 'the parent found every run done by the workers');
 });
 
 test('a changed configuration is run again', async () => {

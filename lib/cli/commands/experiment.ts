@@ -4,7 +4,7 @@
  * per method and column, plus JSON and CSV. Resumable: every finished run is stored as its own JSON
  * file (written atomically) and is not redone unless its configuration changed.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, readdirSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
@@ -50,7 +50,7 @@ const SPECS: Record<string, OptionSpec> = {
   unbiased: { type: 'boolean', help: 'unbiased MMD estimator (default: biased, as the authors)' },
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
-  worker: { type: 'string', value: 'K/N', help: '(internal) run only the runs K, K+N, ... of the grid and print no table' },
+  worker: { type: 'string', value: 'K/N', help: '(internal) run only the pending runs K, K+N, ... of the grid and print no table' },
   ...BACKEND_OPTION,
 };
 
@@ -108,15 +108,37 @@ function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
+const SNAPSHOT_ENV = 'LADTL_EXPERIMENT_SNAPSHOT';
+
+/** Configuration hash of every stored run under `outDir`, by file path. */
+function storedRuns(outDir: string): Record<string, string> {
+  const root = join(outDir, 'runs');
+  if (!existsSync(root)) return {};
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(root, { recursive: true }) as string[]) {
+    if (!rel.endsWith('.json')) continue;
+    const file = join(root, rel);
+    try {
+      out[file] = (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).configHash;
+    } catch {
+      // An unreadable record is simply not done.
+    }
+  }
+  return out;
+}
+
 /**
  * Runs the grid in `jobs` child processes (each takes every jobs-th run), passing their output
  * through with a prefix; resolves to the first non-zero exit code, or 0.
  */
-function runWorkers(argv: string[], jobs: number): Promise<number> {
+function runWorkers(argv: string[], jobs: number, outDir: string): Promise<number> {
   const bin = fileURLToPath(new URL('../../../bin/ladtl.js', import.meta.url));
   const rest = argv.filter((a, i) => a !== '--jobs' && argv[i - 1] !== '--jobs' && !a.startsWith('--jobs='));
+  // Every worker gets the same picture of what was finished before they started, so that they split
+  // the *pending* runs evenly (a run finished meanwhile by one worker does not shift the others).
+  const env = { ...process.env, [SNAPSHOT_ENV]: JSON.stringify(storedRuns(outDir)) };
   return Promise.all(Array.from({ length: jobs }, (_, k) => new Promise<number>((done) => {
-    const child = spawn(process.execPath, [bin, 'experiment', ...rest, '--worker', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, 'experiment', ...rest, '--worker', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'pipe'], env });
     const relay = (stream: NodeJS.ReadableStream, to: NodeJS.WriteStream): void => {
       let buffered = '';
       stream.setEncoding('utf8');
@@ -151,7 +173,7 @@ export const experimentCommand = {
     }
     if (jobs > 1 && !worker) {
       // The workers store every run; this process then finds them all done and prints the table.
-      const code = await runWorkers(argv, jobs);
+      const code = await runWorkers(argv, jobs, resolve(o.string('out')));
       if (code !== 0) return code;
     }
     selectBackend(o);
@@ -193,6 +215,8 @@ export const experimentCommand = {
     const columns: string[] = [];
     const progress = new ProgressLine();
     let index = 0;
+    let pending = 0;
+    const snapshot = worker ? JSON.parse(process.env[SNAPSHOT_ENV] ?? '{}') as Record<string, string> : {};
     for (const pair of pairs) {
       const charLevel = pair.target.files.train.slice(0, 200).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
       const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
@@ -211,9 +235,12 @@ export const experimentCommand = {
         for (const method of methods) {
           for (let seed = 1; seed <= seeds; seed++) {
             index++;
-            if (worker && (index - 1) % workerCount !== workerIndex) continue;
             const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c }))));
             const file = join(outDir, 'runs', pair.spec.id, String(fraction), method.name, `seed-${seed}.json`);
+            if (worker) {
+              if (snapshot[file] === configHash) continue;
+              if (pending++ % workerCount !== workerIndex) continue;
+            }
             if (existsSync(file)) {
               const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
               if (stored.configHash === configHash) {

@@ -9,11 +9,8 @@ import { evalCommand } from './commands/evaluate.ts';
 import { tagCommand } from './commands/tag.ts';
 import { experimentCommand } from './commands/experiment.ts';
 import { UsageError } from './args.ts';
+import type { Command } from './command.ts';
 
-interface Command {
-  summary: string;
-  run(args: string[]): Promise<number> | number;
-}
 
 const commands: Record<string, Command> = {
   train: trainCommand,

@@ -3,26 +3,17 @@ import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
 import { encodeAll, evaluateTagger } from '../../train/index.ts';
 import { formatConllevalReport } from '../../eval/index.ts';
-import { parseOptions, usageText, type OptionSpec } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { defineCommand } from '../command.ts';
 import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
-import { BACKEND_OPTION, selectBackend } from '../backendOption.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   model: { type: 'string', value: 'MODEL', help: 'model file written by ladtl train' },
   test: { type: 'string', value: 'FILE', help: 'corpus to score (CoNLL columns)' },
   ...CORPUS_OPTIONS,
-  ...BACKEND_OPTION,
 };
 
-export const evalCommand = {
-  summary: 'score a model on a labelled corpus (conlleval report)',
-  run(argv: string[]): number {
-    const o = parseOptions('eval', argv, SPECS);
-    if (o.help) {
-      console.log(usageText('eval', evalCommand.summary, SPECS));
-      return 0;
-    }
-    selectBackend(o);
+export const evalCommand = defineCommand('eval', 'score a model on a labelled corpus (conlleval report)', SPECS, (o) => {
     const modelPath = o.string('model'), testPath = o.string('test');
     const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
     const test = readCorpus(testPath, corpusReadOptions(o), vocab.labels.scheme);
@@ -34,5 +25,4 @@ export const evalCommand = {
     }
     process.stdout.write(formatConllevalReport(evaluateTagger(tagger, test, encoded, vocab)));
     return 0;
-  },
-};
+});

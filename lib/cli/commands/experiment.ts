@@ -15,9 +15,9 @@ import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts'
 import { crc32, crc32Hex } from '../../io/index.ts';
 import { preparePairCorpus, trainTransfer, evaluateTagger, buildTable, formatMarkdown, formatCsv, columnName, OPTIMIZERS, type RunRecord, type CorpusFiles } from '../../train/index.ts';
 import type { TaggerConfig } from '../../nn/index.ts';
-import { parseOptions, usageText, UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
+import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
+import { defineCommand, modelOptions } from '../command.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
-import { BACKEND_OPTION, selectBackend } from '../backendOption.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   pair: { type: 'string', value: 'ID[,ID]', help: 'transfer pair(s) from the pairs file' },
@@ -32,14 +32,8 @@ const SPECS: Record<string, OptionSpec> = {
   'pretrain-epochs': { type: 'string', value: 'N', help: 'INIT: epochs of source pre-training; source-only: epochs over the source', default: '3' },
   patience: { type: 'string', value: 'N', help: 'stop after N evaluations without a better target dev F1', default: '10' },
   'eval-every': { type: 'string', value: 'N', help: 'evaluate on target dev every N epochs', default: '2' },
-  batch: { type: 'string', value: 'N', help: 'sentences per batch (per domain)', default: '15' },
-  optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: 'adam' },
-  lr: { type: 'string', value: 'X', help: 'learning rate', default: '0.002' },
-  clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: '5' },
-  hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: '100' },
-  'word-dim': { type: 'string', value: 'N', help: 'embedding size', default: '100' },
+  ...modelOptions({ lr: '0.002', batch: '15' }),
   char: { type: 'string', value: 'auto|cnn|lstm|none', help: 'character encoder; auto: none for one-character tokens', default: 'auto' },
-  dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: '0.5' },
   alpha: { type: 'string', value: 'X', help: 'α: weight of the source CRF loss (E11)', default: '0.2' },
   mu: { type: 'string', value: 'X', help: 'μ: weight of each label\'s MMD² (E7)', default: '0.02' },
   'mu-global': { type: 'string', value: 'X', help: 'weight of the global MMD² (MMD baseline)', default: '0.1' },
@@ -51,7 +45,6 @@ const SPECS: Record<string, OptionSpec> = {
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
   worker: { type: 'string', value: 'K/N', help: '(internal) run only the pending runs K, K+N, ... of the grid and print no table' },
-  ...BACKEND_OPTION,
 };
 
 interface GridSide { files: CorpusFiles; order: number[] }
@@ -156,14 +149,7 @@ function runWorkers(argv: string[], jobs: number, outDir: string): Promise<numbe
   }))).then((codes) => codes.find((c) => c !== 0) ?? 0);
 }
 
-export const experimentCommand = {
-  summary: 'run the compared methods on transfer pairs and print the result table',
-  async run(argv: string[]): Promise<number> {
-    const o = parseOptions('experiment', argv, SPECS);
-    if (o.help) {
-      console.log(usageText('experiment', experimentCommand.summary, SPECS));
-      return 0;
-    }
+export const experimentCommand = defineCommand('experiment', 'run the compared methods on transfer pairs and print the result table', SPECS, async (o, argv) => {
     const started = Date.now();
     const jobs = o.integer('jobs', 1);
     const worker = o.optionalString('worker');
@@ -176,7 +162,6 @@ export const experimentCommand = {
       const code = await runWorkers(argv, jobs, resolve(o.string('out')));
       if (code !== 0) return code;
     }
-    selectBackend(o);
     const methods: MethodSpec[] = parseMethods(o.string('methods'));
     const fracs = fractions(o);
     const seeds = o.integer('seeds', 1);
@@ -281,5 +266,4 @@ export const experimentCommand = {
     writeFileSync(join(outDir, 'results.md'), markdown + '\n');
     console.log(`results: ${join(outDir, 'results.md')}, results.csv, results.json`);
     return 0;
-  },
-};
+});

@@ -9,8 +9,8 @@ import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
 import { parseConll, encodeSentence, entitySpans, decodeUtf8, type Sentence } from '../../data/index.ts';
 import { predictTags } from '../../train/index.ts';
-import { parseOptions, usageText, type OptionSpec } from '../args.ts';
-import { BACKEND_OPTION, selectBackend } from '../backendOption.ts';
+import type { OptionSpec } from '../args.ts';
+import { defineCommand } from '../command.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   model: { type: 'string', value: 'MODEL', help: 'model file written by ladtl train' },
@@ -18,7 +18,6 @@ const SPECS: Record<string, OptionSpec> = {
   'input-format': { type: 'string', value: 'lines|conll', help: 'one sentence per line, or CoNLL columns', default: 'lines' },
   split: { type: 'string', value: 'auto|spaces|chars', help: 'how a line becomes tokens; auto: characters for a character-level model', default: 'auto' },
   format: { type: 'string', value: 'conll|json', help: 'output format', default: 'conll' },
-  ...BACKEND_OPTION,
 };
 
 /** True when (nearly) every vocabulary entry is one code point: a character-level model. */
@@ -28,15 +27,7 @@ function isCharLevel(tokens: string[]): boolean {
   return real.filter((t) => Array.from(t).length === 1).length / real.length > 0.95;
 }
 
-export const tagCommand = {
-  summary: 'tag sentences with a model (CoNLL or JSON entities out)',
-  run(argv: string[]): number {
-    const o = parseOptions('tag', argv, SPECS);
-    if (o.help) {
-      console.log(usageText('tag', tagCommand.summary, SPECS));
-      return 0;
-    }
-    selectBackend(o);
+export const tagCommand = defineCommand('tag', 'tag sentences with a model (CoNLL or JSON entities out)', SPECS, (o) => {
     const modelPath = o.string('model');
     const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
     const inputPath = o.optionalString('input');
@@ -71,5 +62,4 @@ export const tagCommand = {
     });
     process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
     return 0;
-  },
-};
+});

@@ -7,10 +7,10 @@ import { formatConllevalReport } from '../../eval/index.ts';
 import type { CharMode, TaggerConfig } from '../../nn/index.ts';
 import { encodeTagger } from '../../io/index.ts';
 import { writeModelFileAtomic } from '../../io/nodeFiles.ts';
-import { parseOptions, usageText, type OptionSpec } from '../args.ts';
+import type { OptionSpec } from '../args.ts';
+import { defineCommand, modelOptions } from '../command.ts';
 import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
-import { BACKEND_OPTION, selectBackend } from '../backendOption.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   train: { type: 'string', value: 'FILE', help: 'training corpus (CoNLL columns)' },
@@ -22,13 +22,6 @@ const SPECS: Record<string, OptionSpec> = {
   seed: { type: 'string', value: 'S', help: 'seed of initialisation, data order and dropout', default: '1' },
   char: { type: 'string', value: 'cnn|lstm|none', help: 'character encoder (use none for one-character tokens, e.g. Chinese)', default: 'cnn' },
   embeddings: { type: 'string', value: 'FILE', help: 'pretrained word vectors (word2vec/GloVe text)' },
-  optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: 'adam' },
-  lr: { type: 'string', value: 'X', help: 'learning rate', default: '0.001' },
-  batch: { type: 'string', value: 'N', help: 'sentences per batch', default: '16' },
-  hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: '100' },
-  'word-dim': { type: 'string', value: 'N', help: 'word embedding size', default: '100' },
-  dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: '0.5' },
-  clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: '5' },
   'weight-decay': { type: 'string', value: 'X', help: 'L2 coefficient λ of Σ½‖θ‖² (embeddings excluded)', default: '0' },
   'min-count': { type: 'string', value: 'N', help: 'words seen fewer times become <unk>', default: '1' },
   lowercase: { type: 'boolean', help: 'lowercase words (characters keep their case)' },
@@ -36,19 +29,11 @@ const SPECS: Record<string, OptionSpec> = {
   'tag-scheme': { type: 'string', value: 'BIO|BIOES', help: 'scheme the model tags in', default: 'BIO' },
   unconstrained: { type: 'boolean', help: 'allow transitions the scheme forbids (e.g. O → I-X)' },
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf (slower)' },
+  ...modelOptions({ lr: '0.001', batch: '16' }),
   ...CORPUS_OPTIONS,
-  ...BACKEND_OPTION,
 };
 
-export const trainCommand = {
-  summary: 'train a Bi-LSTM-CRF tagger and save the best epoch on dev',
-  run(argv: string[]): number {
-    const o = parseOptions('train', argv, SPECS);
-    if (o.help) {
-      console.log(usageText('train', trainCommand.summary, SPECS));
-      return 0;
-    }
-    selectBackend(o);
+export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger and save the best epoch on dev', SPECS, (o, argv) => {
     const read = corpusReadOptions(o);
     const modelScheme = parseTagScheme(o.string('tag-scheme')) as TagScheme;
     if (modelScheme === 'IOB1') throw new Error('ladtl train: --tag-scheme must be BIO or BIOES (IOB1 input is converted)');
@@ -110,5 +95,4 @@ export const trainCommand = {
       console.log(`\ntest ${testPath}:\n${formatConllevalReport(report)}`);
     }
     return 0;
-  },
-};
+});

@@ -1,0 +1,41 @@
+/**
+ * What every `ladtl` command shares: option parsing with `--help` generated from the option specs,
+ * and `--backend` selection before the command's own work.
+ */
+import { parseOptions, usageText, type OptionSpec, type ParsedOptions } from './args.ts';
+import { BACKEND_OPTION, selectBackend } from './backendOption.ts';
+import { OPTIMIZERS } from '../train/index.ts';
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number> | number;
+}
+
+export function defineCommand(name: string, summary: string, options: Record<string, OptionSpec>, body: (o: ParsedOptions, argv: string[]) => Promise<number> | number): Command {
+  const specs = { ...options, ...BACKEND_OPTION };
+  return {
+    summary,
+    run(argv) {
+      const o = parseOptions(name, argv, specs);
+      if (o.help) {
+        console.log(usageText(name, summary, specs));
+        return 0;
+      }
+      selectBackend(o);
+      return body(o, argv);
+    },
+  };
+}
+
+/** Model and optimizer options shared by `train` and `experiment`, with each command's defaults. */
+export function modelOptions(defaults: { lr: string; batch: string }): Record<string, OptionSpec> {
+  return {
+    optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: 'adam' },
+    lr: { type: 'string', value: 'X', help: 'learning rate', default: defaults.lr },
+    batch: { type: 'string', value: 'N', help: 'sentences per batch (per domain)', default: defaults.batch },
+    clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: '5' },
+    hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: '100' },
+    'word-dim': { type: 'string', value: 'N', help: 'word (or character, for Chinese) embedding size', default: '100' },
+    dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: '0.5' },
+  };
+}

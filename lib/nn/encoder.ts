@@ -21,7 +21,10 @@ export interface EncoderConfig {
   /** Char CNN filters or char LSTM hidden size. */
   charSize: number;
   hidden: number;
+  /** Dropout on the embeddings (the authors' only dropout). */
   dropout: number;
+  /** Dropout on the Bi-LSTM outputs, before the CRF (off unless set; not in the authors' code). */
+  outputDropout?: number;
 }
 
 /** What the encoder reads from a batch (the fields of lib/data's `Batch`). */
@@ -40,6 +43,7 @@ export class Encoder extends Module {
   readonly chars: CharEncoder | null;
   readonly lstm: BiLstm;
   private readonly dropout: Dropout;
+  private readonly outputDropout: Dropout | null;
 
   constructor(readonly config: EncoderConfig, rng: Rng) {
     super();
@@ -50,13 +54,14 @@ export class Encoder extends Module {
     const inputDim = config.wordDim + (this.chars?.outputDim ?? 0);
     this.lstm = this.child('lstm', new BiLstm(inputDim, config.hidden, rng));
     this.dropout = new Dropout(config.dropout, rng.fork());
+    this.outputDropout = config.outputDropout ? new Dropout(config.outputDropout, rng.fork()) : null;
   }
 
   get outputDim(): number {
     return this.lstm.outputDim;
   }
 
-  /** Batch → h [B, T, 2H]. Dropout applies to the embeddings (as in the authors' code) when training. */
+  /** Batch → h [B, T, 2H]. Dropout applies to the embeddings (as in the authors' code), and optionally to h, when training. */
   forward(batch: EncoderInput, training: boolean): Variable {
     const { size: B, maxLen: T } = batch;
     let x = this.words.forward(batch.wordIds, [B, T]);
@@ -64,6 +69,7 @@ export class Encoder extends Module {
       const c = this.chars.forward({ ids: batch.charIds, lengths: batch.charLengths, tokens: B * T, maxChars: batch.maxChars });
       x = ops.concat([x, ops.reshape(c, [B, T, this.chars.outputDim])], -1);
     }
-    return this.lstm.forward(this.dropout.forward(x, training), batch.lengths);
+    const h = this.lstm.forward(this.dropout.forward(x, training), batch.lengths);
+    return this.outputDropout ? this.outputDropout.forward(h, training) : h;
   }
 }

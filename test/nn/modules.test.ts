@@ -129,4 +129,13 @@ function randomH(rng: Rng, B: number, T: number, D: number) {
   return randNormal([B, T, D], rng);
 }
 
+test('output dropout: only while training; evaluation equals the encoder without it', () => {
+  const cfg = { wordVocabularySize: 10, wordDim: 6, char: 'none' as const, charVocabularySize: 0, charDim: 4, charSize: 3, hidden: 5, dropout: 0 };
+  const plain = new Encoder(cfg, new Rng(8)), withOut = new Encoder({ ...cfg, outputDropout: 0.5 }, new Rng(8));
+  const b = batch([4, 3], 2, new Rng(2));
+  assert.equal(withOut.forward(b, false).value.toArray(), plain.forward(b, false).value.toArray());
+  const trained = withOut.forward(b, true).value.toArray();
+  assert.ok(trained.some((v) => v === 0) && trained.some((v, i) => v !== 0 && Math.abs(v - 2 * plain.forward(b, false).value.toArray()[i]) < 1e-6), 'dropped or scaled by 1/(1-p)');
+});
+
 test.run();

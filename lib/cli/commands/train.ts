@@ -29,6 +29,7 @@ const SPECS: Record<string, OptionSpec> = {
   'tag-scheme': { type: 'string', value: 'BIO|BIOES', help: 'scheme the model tags in', default: 'BIO' },
   unconstrained: { type: 'boolean', help: 'allow transitions the scheme forbids (e.g. O → I-X)' },
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf (slower)' },
+  'output-dropout': { type: 'string', value: 'P', help: 'dropout on the Bi-LSTM outputs (not in the paper)', default: '0' },
   ...modelOptions({ lr: '0.001', batch: '16' }),
   ...CORPUS_OPTIONS,
 };
@@ -57,6 +58,7 @@ export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger a
         wordVocabularySize: vocab.words.size, wordDim: o.integer('word-dim', 1), char: char as CharMode | 'none',
         charVocabularySize: vocab.chars?.size ?? 0, charDim: 30, charSize: 50, hidden: o.integer('hidden', 1),
         dropout: o.number('dropout', (v) => v >= 0 && v < 1, 'in [0, 1)'),
+        outputDropout: o.number('output-dropout', (v) => v >= 0 && v < 1, 'in [0, 1)') || undefined,
       },
       labels: [...vocab.labels.tags], scheme: modelScheme, constrained: !o.boolean('unconstrained'), boundary: true,
     };

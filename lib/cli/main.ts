@@ -8,6 +8,7 @@ import { trainCommand } from './commands/train.ts';
 import { evalCommand } from './commands/evaluate.ts';
 import { tagCommand } from './commands/tag.ts';
 import { experimentCommand } from './commands/experiment.ts';
+import { reportCommand } from './commands/report.ts';
 import { UsageError } from './args.ts';
 import type { Command } from './command.ts';
 
@@ -17,6 +18,7 @@ const commands: Record<string, Command> = {
   eval: evalCommand,
   tag: tagCommand,
   experiment: experimentCommand,
+  report: reportCommand,
   backends: {
     summary: 'list the compute backends and what each one runs on',
     run: () => {

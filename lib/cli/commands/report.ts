@@ -1,0 +1,46 @@
+/**
+ * `ladtl report`: the result table of one or more experiment folders, from their stored runs (also
+ * from a grid that is still running or was interrupted), with each cell's wall time and dev F1.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../train/index.ts';
+import { METHODS, METHOD_NAMES } from '../../transfer/index.ts';
+import type { OptionSpec } from '../args.ts';
+import { UsageError } from '../args.ts';
+import { defineCommand } from '../command.ts';
+
+const SPECS: Record<string, OptionSpec> = {
+  out: { type: 'string', value: 'DIR[,DIR]', help: 'experiment folder(s) written by ladtl experiment --out', default: 'runs/experiment' },
+};
+
+/** Every stored run record under `dir/runs`. */
+export function readRunRecords(dir: string): RunRecord[] {
+  const root = join(resolve(dir), 'runs');
+  if (!existsSync(root)) throw new UsageError(`ladtl report: ${root} does not exist (no stored runs)`);
+  const out: RunRecord[] = [];
+  for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
+    if (rel.endsWith('.json')) out.push(JSON.parse(readFileSync(join(root, rel), 'utf8')) as RunRecord);
+  }
+  return out;
+}
+
+export const reportCommand = defineCommand('report', 'print the result table of stored experiment runs', SPECS, (o) => {
+  const records = o.string('out').split(',').flatMap((d) => readRunRecords(d.trim()));
+  const columns = [...new Set(records.map((r) => columnName(r.pair, r.fraction)))];
+  const methods = METHOD_NAMES.filter((m) => records.some((r) => r.method === m));
+  const titles = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].title]));
+  const cellOf = (m: string, c: string): RunRecord[] => records.filter((r) => r.method === m && columnName(r.pair, r.fraction) === c);
+  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const side = (title: string, value: (rs: RunRecord[]) => string): string => [
+    `| ${title} | ${columns.join(' | ')} |`, `|---|${columns.map(() => '---:').join('|')}|`,
+    ...methods.map((m) => `| ${titles[m]} | ${columns.map((c) => { const rs = cellOf(m, c); return rs.length ? value(rs) : '–'; }).join(' | ')} |`),
+  ].join('\n');
+  console.log('Test F1, mean ± std over seeds (best per column in bold):\n');
+  console.log(formatMarkdown(buildTable(records, methods, columns), titles));
+  console.log('\nDev F1 of the selected epoch, mean over seeds:\n');
+  console.log(side('method', (rs) => mean(rs.map((r) => r.devF1)).toFixed(2)));
+  console.log('\nWall time per run, mean over seeds (seeds done):\n');
+  console.log(side('method', (rs) => `${mean(rs.map((r) => r.seconds)).toFixed(0)} s (${rs.length})`));
+  return 0;
+});

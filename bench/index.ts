@@ -23,6 +23,8 @@ import type { SuiteModule, SuiteOptions, SuiteResult } from './harness.ts';
 const SUITES: Record<string, () => Promise<SuiteModule>> = {
   matmul: () => import('./matmul.bench.ts'),
   tagger: () => import('./tagger.bench.ts'),
+  peers: () => import('./peers.bench.ts'),
+  mmd: () => import('./mmd.bench.ts'),
 };
 
 function describeMachine() {

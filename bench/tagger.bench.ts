@@ -7,43 +7,23 @@
  */
 import { Rng } from '../lib/tensor/index.ts';
 import { backward } from '../lib/autodiff/index.ts';
-import { Tagger, type TaggerBatch } from '../lib/nn/index.ts';
+import { Tagger } from '../lib/nn/index.ts';
 import { Adam } from '../lib/train/index.ts';
 import { fmt, formatTable, timeCases, warmUp, type GroupResult, type SuiteOptions, type SuiteResult } from './harness.ts';
-
-const LABELS = ['O', 'B-PER', 'I-PER', 'B-LOC', 'I-LOC', 'B-ORG', 'I-ORG'];
-
-function syntheticBatch(rng: Rng, B: number, T: number, vocab: number, chars: number, maxChars: number): TaggerBatch {
-  const lengths = Int32Array.from({ length: B }, (_, b) => (b === 0 ? T : T - rng.int(Math.floor(T / 4))));
-  const wordIds = new Int32Array(B * T), tagIds = new Int32Array(B * T).fill(-1);
-  const charIds = new Int32Array(B * T * maxChars), charLengths = new Int32Array(B * T);
-  for (let b = 0; b < B; b++) {
-    for (let t = 0; t < lengths[b]; t++) {
-      wordIds[b * T + t] = 2 + rng.int(vocab - 2);
-      tagIds[b * T + t] = rng.int(LABELS.length) === 0 ? 1 : 0; // mostly O, some B
-      const n = 1 + rng.int(maxChars);
-      charLengths[b * T + t] = n;
-      for (let c = 0; c < n; c++) charIds[(b * T + t) * maxChars + c] = 2 + rng.int(chars - 2);
-    }
-  }
-  return { size: B, maxLen: T, lengths, wordIds, tagIds, charIds, charLengths, maxChars };
-}
+import { PAPER_SIZES, paperTaggerConfig, syntheticBatch } from './peers/syntheticBatch.ts';
 
 function rssMiB(): number {
   return process.memoryUsage().rss / 2 ** 20;
 }
 
 export async function run(options: SuiteOptions): Promise<SuiteResult> {
-  const B = 15, T = 40, vocab = 5000;
+  const { batch: B, length: T, vocab } = PAPER_SIZES;
   const groups: GroupResult[] = [];
   for (const char of ['none', 'cnn'] as const) {
     const rng = new Rng(1);
-    const tagger = new Tagger({
-      encoder: { wordVocabularySize: vocab, wordDim: 100, char, charVocabularySize: 80, charDim: 30, charSize: 50, hidden: 100, dropout: 0.5 },
-      labels: LABELS, scheme: 'BIO', constrained: true, boundary: true,
-    }, rng);
+    const tagger = new Tagger(paperTaggerConfig(char), rng);
     const opt = new Adam(tagger.parameters(), 0.001);
-    const batches = Array.from({ length: 8 }, () => syntheticBatch(rng, B, T, vocab, 80, char === 'none' ? 1 : 12));
+    const batches = Array.from({ length: 8 }, () => syntheticBatch(rng, B, T, vocab, PAPER_SIZES.chars, char === 'none' ? 1 : 12));
     const tokensPerBatch = batches[0].lengths.reduce((a, b) => a + b, 0);
     let i = 0;
     const trainStep = (): void => {

@@ -71,6 +71,17 @@ test('--jobs 2 splits the pending runs over two processes and gives the same rec
   assert.is((r.out.match(/done before/g) ?? []).length, 4, 'the parent found every run done by the workers');
 });
 
+test('report prints the stored runs: test F1 table, dev F1 and wall time', async () => {
+  const r = await run(['report', '--out', join(dir, 'a')]);
+  assert.is(r.code, 0, r.out);
+  assert.ok(r.out.includes(readFileSync(join(dir, 'a', 'results.md'), 'utf8').trim()), 'same table as the experiment printed');
+  assert.match(r.out, /Wall time per run/);
+  assert.match(r.out, /\| La-DTL \| \d+ s \(2\) \|/);
+  const missing = await run(['report', '--out', join(dir, 'nowhere')]);
+  assert.is(missing.code, 2);
+  assert.match(missing.out, /does not exist/);
+});
+
 test('a changed configuration is run again', async () => {
   const out1 = join(dir, 'a');
   const changed = await run([...base.map((a) => (a === '8' ? '6' : a)), '--out', out1]);

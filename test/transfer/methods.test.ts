@@ -232,4 +232,9 @@ test('evalEvery > 1 with patience: skipped epochs do not count toward patience',
   assert.is(run.result.bestEpoch % 2, 0, 'the selected epoch is an evaluated one');
 });
 
+test('source-only runs pretrainEpochs passes over the source, not epochs', () => {
+  const run = trainTransfer(METHODS['source-only'], config('none'), vocab, data, { ...options, epochs: 3, pretrainEpochs: 1 });
+  assert.is(run.result.epochs.length, 1);
+});
+
 test.run();

@@ -48,7 +48,8 @@ function scratchFor(like: FloatArray, aSize: number, bSize: number): { a: FloatA
 
 /**
  * out[m×n] (=|+=) op(a) · op(b). All arrays are row-major and contiguous from their offsets.
- * Works on Float32Array and Float64Array alike (accumulation happens in JS doubles either way).
+ * Works on Float32Array and Float64Array alike. Partial sums are JS doubles within a block of K_BLOCK
+ * terms and are added into `out` after each block, so a float32 `out` is rounded once per block.
  */
 export function matmul(a: FloatArray, b: FloatArray, out: FloatArray, args: MatmulArgs): void {
   const { m, k, n } = args;

@@ -21,7 +21,7 @@
  * typed-array views (`subarray`) for the memcpys. Fixed cost per call: ~0.3 µs (the JS kernel is
  * faster only below about 8×8×8).
  *
- * Accumulation happens in float32 (the JS kernel accumulates in doubles): results differ from it by
+ * Accumulation happens in float32 (the JS kernel accumulates blocks of 256 terms in doubles): results differ from it by
  * rounding, bounded by about k·2⁻²⁴·Σₚ|aᵢₚ||bₚⱼ| per element (in practice ~√k·2⁻²⁴·Σ).
  *
  * The JS kernel is used instead when any array is a Float64Array (gradient checks must stay exact),

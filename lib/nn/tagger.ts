@@ -3,7 +3,7 @@
  * shares the encoder between two of these CRFs; a plain tagger is the special case with one.
  */
 import type { Rng } from '../tensor/index.ts';
-import type { Variable } from '../autodiff/index.ts';
+import { type Variable, noGrad } from '../autodiff/index.ts';
 import { Module } from './module.ts';
 import { Encoder, type EncoderConfig, type EncoderInput } from './encoder.ts';
 import { Crf, schemeConstraints } from './crf.ts';
@@ -64,7 +64,7 @@ export class Tagger extends Module {
 
   /** Viterbi tag ids [B·T], −1 at padding. */
   decode(batch: EncoderInput): Int32Array {
-    return this.crf.decode(this.encoder.forward(batch, false), batch.lengths);
+    return noGrad(() => this.crf.decode(this.encoder.forward(batch, false), batch.lengths));
   }
 }
 

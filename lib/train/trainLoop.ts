@@ -96,7 +96,7 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
       };
       const r = o.checkFinite ? guardStep(globalStep, run) : run();
       assertFiniteParameters(params, globalStep);
-      if (!Number.isFinite(r.loss)) throw new Error(`training: loss is ${r.loss} at epoch ${epoch}, step ${globalStep} (rerun with the finite check on to find the op)`);
+      if (!Number.isFinite(r.loss)) throw new Error(`training: loss is ${r.loss} at epoch ${epoch}, step ${globalStep} (rerun with --check-finite to find the op)`);
       tokens += r.tokens;
       lossSum += r.loss;
       const elapsed = (now() - t0) / 1000;

@@ -9,12 +9,19 @@ import type { EvalResult } from '../eval/index.ts';
 import { type TaggerConfig, type Tagger } from '../nn/index.ts';
 import { Rng } from '../tensor/index.ts';
 import type { Variable } from '../autodiff/index.ts';
-import { TransferModel, jointLoss, singleDomainLoss, DEFAULT_HYPER, type MethodSpec, type TransferHyper } from '../transfer/index.ts';
+import { TransferModel, jointLoss, singleDomainLoss, regularizer, DEFAULT_HYPER, type MethodSpec, type TransferHyper } from '../transfer/index.ts';
 import * as ops from '../ops/index.ts';
 import { makeOptimizer } from './optimizerFactory.ts';
 import { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainResult } from './trainLoop.ts';
 import { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
 import { evaluateTagger, type TaggerVocab } from './taggerData.ts';
+
+/**
+ * Version of the training procedure. Bump it whenever a change alters what a run computes (batching,
+ * loss terms, initialisation), so that stored experiment runs made with the old procedure are redone.
+ * 2: length chunks capped at a quarter of the set; Merged adds the regulariser once, unscaled.
+ */
+export const TRAINER_VERSION = 2;
 
 export interface Split {
   sentences: readonly Sentence[];
@@ -71,11 +78,22 @@ function tokensOf(...batches: Batch[]): number {
   return n;
 }
 
+/**
+ * An epoch's training batches, grouped by length to save padding but never so coarsely that a small
+ * set is sorted as a whole: length-sorting an 82-sentence target subset in one chunk would give the
+ * same 6 batches every epoch, with the 7 longest sentences always alone in the short last batch. A
+ * chunk is at most a quarter of the set (and at least one batch), so batch composition stays random.
+ */
+export function trainingBatches(encoded: readonly EncodedSentence[], batchSize: number, rng: Rng): Batch[] {
+  const chunkFactor = Math.max(1, Math.min(50, Math.floor(encoded.length / (4 * batchSize))));
+  return makeBatches(encoded, batchSize, rng, { sortByLength: true, chunkFactor });
+}
+
 /** Source batches on demand, reshuffled each time the source runs out (the paper's cycling). */
 function sourceCycle(encoded: readonly EncodedSentence[], batchSize: number, rng: Rng): () => Batch {
   let queue: Batch[] = [];
   return () => {
-    if (queue.length === 0) queue = makeBatches(encoded, batchSize, rng, { sortByLength: true }).reverse();
+    if (queue.length === 0) queue = trainingBatches(encoded, batchSize, rng).reverse();
     return queue.pop()!;
   };
 }
@@ -113,15 +131,18 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
       if (schedule === 'merged') {
         // Pooled data through one CRF, drawn like a joint step (a target batch and the next source
         // batch) so that Merged sees the same sentences per step as MULT; each sentence weighs the same.
-        return makeBatches(target.encoded, o.batchSize, dataRng, { sortByLength: true }).map((tb) => () => {
+        return trainingBatches(target.encoded, o.batchSize, dataRng).map((tb) => () => {
           const sb = nextSource!();
-          const ls = singleDomainLoss(model, model.targetCrf, sb, [], hyper), lt = singleDomainLoss(model, model.targetCrf, tb, decayed, hyper);
-          const loss = ops.add(ops.mul(ls.loss, sb.size / (sb.size + tb.size)), ops.mul(lt.loss, tb.size / (sb.size + tb.size)));
-          return { loss, tokens: tokensOf(sb, tb), terms: { source: ls.terms.nll, target: lt.terms.nll, ...(lt.terms.reg !== undefined ? { reg: lt.terms.reg } : {}) } };
+          const ls = singleDomainLoss(model, model.targetCrf, sb, [], hyper), lt = singleDomainLoss(model, model.targetCrf, tb, [], hyper);
+          // Each sentence weighs the same; the regulariser is added once, at full strength.
+          let loss = ops.add(ops.mul(ls.loss, sb.size / (sb.size + tb.size)), ops.mul(lt.loss, tb.size / (sb.size + tb.size)));
+          const reg = regularizer(decayed, hyper.lambda);
+          if (reg) loss = ops.add(loss, reg);
+          return { loss, tokens: tokensOf(sb, tb), terms: { source: ls.terms.nll, target: lt.terms.nll, ...(reg ? { reg: reg.value.item() } : {}) } };
         });
       }
       if (schedule === 'joint') {
-        return makeBatches(target.encoded, o.batchSize, dataRng, { sortByLength: true }).map((tb) => () => {
+        return trainingBatches(target.encoded, o.batchSize, dataRng).map((tb) => () => {
           const sb = nextSource!();
           const r = jointLoss(model, method, sb, tb, decayed, hyper, mmdRng);
           return { loss: r.loss, tokens: tokensOf(sb, tb), terms: r.terms };
@@ -129,7 +150,7 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
       }
       const list = schedule === 'source' ? source!.encoded : target.encoded;
       const crf = schedule === 'source' ? model.sourceCrf : model.targetCrf;
-      return makeBatches(list, o.batchSize, dataRng, { sortByLength: true }).map((b) => () => {
+      return trainingBatches(list, o.batchSize, dataRng).map((b) => () => {
         const r = singleDomainLoss(model, crf, b, decayed, hyper);
         return { loss: r.loss, tokens: tokensOf(b), terms: r.terms };
       });

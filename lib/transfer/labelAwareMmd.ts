@@ -7,8 +7,8 @@
  * As in the authors' code: every label including O, the biased estimator, the 19-bandwidth Gaussian
  * sum, uniform weight μ. Labels absent from either batch are skipped (the code's NaN-then-floor
  * trick has the same effect on gradients). Deviation, disclosed: `maxPerLabel` caps the tokens of a
- * label on each side by a seeded sample (O would otherwise make the kernel matrices ~500×500); every
- * capped label is reported.
+ * label on each side by a seeded sample (O would otherwise make the kernel matrices ~500×500); the
+ * returned `terms` say, per label, how many tokens each side had and whether it was capped.
  * The global (label-agnostic) MMD baseline is the same computation with one pseudo-label.
  */
 import { scalar, type Rng } from '../tensor/index.ts';

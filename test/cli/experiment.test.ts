@@ -89,6 +89,18 @@ test('a changed configuration is run again', async () => {
   assert.match(changed.out, /configuration changed, running again/);
 });
 
+test('changed data (another target order) is run again', async () => {
+  const out1 = join(dir, 'a');
+  writeFileSync(join(target, 'train.order.txt'), Array.from({ length: 40 }, (_, i) => 39 - i).join('\n') + '\n');
+  try {
+    const r = await run([...base, '--out', out1]);
+    assert.is(r.code, 0);
+    assert.match(r.out, /configuration changed, running again/);
+  } finally {
+    rmSync(join(target, 'train.order.txt'));
+  }
+});
+
 test('bad arguments: unknown method, fraction out of range, --pair with --source', async () => {
   let r = await run(['experiment', '--source', source, '--target', target, '--methods', 'magic']);
   assert.is(r.code, 1);

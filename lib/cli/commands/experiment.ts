@@ -13,7 +13,7 @@ import { type PairSpec, type Sentence, type LabelMap, seededOrder, splitTag } fr
 import { Rng } from '../../tensor/index.ts';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { crc32, crc32Hex } from '../../io/index.ts';
-import { preparePairCorpus, trainTransfer, evaluateTagger, buildTable, formatMarkdown, formatCsv, columnName, OPTIMIZERS, type RunRecord, type CorpusFiles } from '../../train/index.ts';
+import { preparePairCorpus, trainTransfer, evaluateTagger, TRAINER_VERSION, buildTable, formatMarkdown, formatCsv, columnName, OPTIMIZERS, type RunRecord, type CorpusFiles } from '../../train/index.ts';
 import type { TaggerConfig } from '../../nn/index.ts';
 import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
@@ -42,6 +42,7 @@ const SPECS: Record<string, OptionSpec> = {
   lambda: { type: 'string', value: 'X', help: 'λ of the L2 regulariser (E11)', default: '0.001' },
   'max-per-label': { type: 'string', value: 'N', help: 'La-MMD: at most N tokens per label and side (seeded sample)', default: '256' },
   unbiased: { type: 'boolean', help: 'unbiased MMD estimator (default: biased, as the authors)' },
+  'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf and name the first one (slower)' },
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
   worker: { type: 'string', value: 'K/N', help: '(internal) run only the pending runs K, K+N, ... of the grid and print no table' },
@@ -84,6 +85,16 @@ function adHocPair(sourceDir: string, targetDir: string): { spec: PairSpec; sour
   target.files.labelMap = map(tt);
   const id = `${sourceDir.split('/').filter(Boolean).pop()}-to-${targetDir.split('/').filter(Boolean).pop()}`;
   return { spec: { id, group: null, source: { corpus: sourceDir, labelMap: source.files.labelMap }, target: { corpus: targetDir, labelMap: target.files.labelMap }, sharedLabels: shared, notes: null }, source, target };
+}
+
+/** CRC-32 of everything a run's data depends on. */
+function corpusHash(spec: PairSpec, fraction: number, source: CorpusFiles, target: CorpusFiles, order: readonly number[]): string {
+  const enc = new TextEncoder();
+  let crc = crc32(enc.encode(JSON.stringify([spec.sharedLabels, source.labelMap, target.labelMap, fraction, order])));
+  for (const split of [source.train, target.train, target.dev ?? [], target.test ?? []]) {
+    for (const s of split) crc = crc32(enc.encode(`${s.tokens.join('\u0001')}\u0002${s.tags.join('\u0001')}\u0003`), crc);
+  }
+  return crc32Hex(crc);
 }
 
 function fractions(o: ParsedOptions): number[] {
@@ -212,6 +223,9 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
           minCount: 1, lowercase: !charLevel, normalizeDigits: true,
         });
         const c = corpus.counts;
+        // What the runs were trained and scored on: the pair (label maps), the target subset and every
+        // sentence. A stored run made on other data (a new order file, edited corpora) is redone.
+        const dataHash = corpusHash(pair.spec, fraction, pair.source.files, pair.target.files, pair.target.order);
         console.log(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${corpus.vocab.labels.tags.join(' ')}; char ${char}`);
         const config: TaggerConfig = {
           encoder: { wordVocabularySize: corpus.vocab.words.size, wordDim: model.wordDim, char, charVocabularySize: corpus.vocab.chars?.size ?? 0, charDim: 30, charSize: 50, hidden: model.hidden, dropout: model.dropout },
@@ -220,7 +234,7 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
         for (const method of methods) {
           for (let seed = 1; seed <= seeds; seed++) {
             index++;
-            const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c }))));
+            const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c, data: dataHash, trainer: TRAINER_VERSION }))));
             const file = join(outDir, 'runs', pair.spec.id, String(fraction), method.name, `seed-${seed}.json`);
             if (worker) {
               if (snapshot[file] === configHash) continue;
@@ -237,7 +251,7 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
             }
             const t0 = Date.now();
             const run = trainTransfer(method, config, corpus.vocab, corpus.data, {
-              ...training, seed,
+              ...training, seed, checkFinite: o.boolean('check-finite'),
               // Workers report finished runs only: several progress bars on one terminal are noise.
               onStep: worker ? undefined : (p) => progress.update({
                 label: `[${index}/${total}] ${method.name} s${seed} ${p.phase} ep ${p.epoch}/${p.epochs}`, done: p.step, total: p.stepsInEpoch,

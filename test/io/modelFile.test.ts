@@ -3,25 +3,12 @@ import * as assert from 'uvu/assert';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Tensor, tensor, scalar, zeros, arange } from '../../lib/tensor/index.ts';
 import { encodeModelFile, decodeModelFile, ModelFileError, type ModelContents, type ModelFileErrorReason } from '../../lib/io/index.ts';
+import { refused } from './refused.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const MAGIC = [0x4c, 0x41, 0x44, 0x54, 0x4c, 0, 0, 0]; // "LADTL\0\0\0", as documented
 const hex = (n: number) => n.toString(16).padStart(8, '0');
 
-/** Calls `fn` and checks it refuses with a ModelFileError of `reason` whose message has every fragment. */
-function refused(fn: () => unknown, reason: ModelFileErrorReason, ...fragments: string[]): ModelFileError {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (caught === null) assert.unreachable(`expected a ModelFileError (${reason})`);
-  if (!(caught instanceof ModelFileError)) throw caught;
-  assert.is(caught.reason, reason, caught.message);
-  for (const f of fragments) assert.ok(caught.message.includes(f), `"${caught.message}" should mention "${f}"`);
-  return caught;
-}
 
 /** A model with every awkward kind of tensor and non-ASCII JSON. */
 function sample(): ModelContents {

@@ -4,6 +4,7 @@ import { Rng, Tensor, tensor, zeros } from '../../lib/tensor/index.ts';
 import { Linear } from '../../lib/nn/linear.ts';
 import { Module } from '../../lib/nn/module.ts';
 import { collectParameters, restoreParameters, assertSameLabels, encodeModelFile, decodeModelFile, ModelFileError, type ModelFileErrorReason } from '../../lib/io/index.ts';
+import { refused } from './refused.ts';
 
 /** Two layers, so parameter names are dotted paths like the real tagger's. */
 class Tiny extends Module {
@@ -17,19 +18,6 @@ class Tiny extends Module {
   }
 }
 
-function refused(fn: () => unknown, reason: ModelFileErrorReason, ...fragments: string[]): ModelFileError {
-  let caught: unknown = null;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (caught === null) assert.unreachable(`expected a ModelFileError (${reason})`);
-  if (!(caught instanceof ModelFileError)) throw caught;
-  assert.is(caught.reason, reason, caught.message);
-  for (const f of fragments) assert.ok(caught.message.includes(f), `"${caught.message}" should mention "${f}"`);
-  return caught;
-}
 
 const snapshot = (m: Module) => [...m.namedParameters()].map(([n, v]) => [n, v.value.toArray()] as const);
 

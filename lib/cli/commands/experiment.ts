@@ -28,7 +28,7 @@ const SPECS: Record<string, OptionSpec> = {
   'target-fraction': { type: 'string', value: 'P[,P]', help: 'fractions of target train used', default: '0.1' },
   methods: { type: 'string', value: 'all|M[,M]', help: `methods: ${Object.keys(METHODS).join(', ')}`, default: 'all' },
   seeds: { type: 'string', value: 'N', help: 'seeds 1..N per configuration', default: '1' },
-  epochs: { type: 'string', value: 'N', help: 'epochs (joint methods: passes over the target subset)', default: '40' },
+  epochs: { type: 'string', value: 'N', help: 'epochs (joint methods: passes over the target subset)', default: '30' },
   'pretrain-epochs': { type: 'string', value: 'N', help: 'INIT: epochs of source pre-training; source-only: epochs over the source', default: '3' },
   patience: { type: 'string', value: 'N', help: 'stop after N evaluations without a better target dev F1', default: '10' },
   'eval-every': { type: 'string', value: 'N', help: 'evaluate on target dev every N epochs', default: '2' },
@@ -45,7 +45,7 @@ const SPECS: Record<string, OptionSpec> = {
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf and name the first one (slower)' },
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
-  worker: { type: 'string', value: 'K/N', help: '(internal) run only the pending runs K, K+N, ... of the grid and print no table' },
+  worker: { type: 'string', value: 'K/N', help: '(internal) run worker K of N: its share of the pending runs (balanced by method cost), no table' },
 };
 
 interface GridSide { files: CorpusFiles; order: number[] }
@@ -132,6 +132,39 @@ function storedRuns(outDir: string): Record<string, string> {
 }
 
 /**
+ * Relative cost of one run of each method (seconds on an idle machine, zh-history-to-course, 40 epochs):
+ * used only to balance the workers, never to change what a run computes.
+ */
+const METHOD_COST: Record<string, number> = { 'target-only': 89, 'source-only': 78, merged: 98, init: 134, mult: 106, mmd: 164, 'la-mmd': 172, pt: 113, 'la-dtl': 134 };
+
+function runFile(outDir: string, pair: string, fraction: number, method: string, seed: number): string {
+  return join(outDir, 'runs', pair, String(fraction), method, `seed-${seed}.json`);
+}
+
+/**
+ * Splits the grid over `workers` by longest-processing-time-first: each run, most expensive first,
+ * goes to the least loaded worker. Runs already stored (in the snapshot) weigh nothing: they are
+ * usually skipped, but still get an owner in case their configuration changed.
+ */
+function assignRuns(pairs: string[], fracs: number[], methods: MethodSpec[], seeds: number, outDir: string, snapshot: Record<string, string>, workers: number): Set<string>[] {
+  const runs: { file: string; cost: number }[] = [];
+  for (const pair of pairs) for (const fraction of fracs) for (const m of methods) for (let seed = 1; seed <= seeds; seed++) {
+    const file = runFile(outDir, pair, fraction, m.name, seed);
+    runs.push({ file, cost: file in snapshot ? 0 : METHOD_COST[m.name] ?? 120 });
+  }
+  const load = new Array<number>(workers).fill(0);
+  const owned = Array.from({ length: workers }, () => new Set<string>());
+  // Stable sort: equal costs keep grid order, so the assignment is the same in every worker.
+  for (const r of runs.map((r, i) => ({ ...r, i })).sort((a, b) => b.cost - a.cost || a.i - b.i)) {
+    let k = 0;
+    for (let w = 1; w < workers; w++) if (load[w] < load[k]) k = w;
+    load[k] += r.cost || 1e-9;
+    owned[k].add(r.file);
+  }
+  return owned;
+}
+
+/**
  * Runs the grid in `jobs` child processes (each takes every jobs-th run), passing their output
  * through with a prefix; resolves to the first non-zero exit code, or 0.
  */
@@ -211,8 +244,8 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
     const columns: string[] = [];
     const progress = new ProgressLine();
     let index = 0;
-    let pending = 0;
     const snapshot = worker ? JSON.parse(process.env[SNAPSHOT_ENV] ?? '{}') as Record<string, string> : {};
+    const mine = worker ? assignRuns(pairs.map((p) => p.spec.id), fracs, methods, seeds, outDir, snapshot, workerCount)[workerIndex] : null;
     for (const pair of pairs) {
       const charLevel = pair.target.files.train.slice(0, 200).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
       const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
@@ -235,10 +268,9 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
           for (let seed = 1; seed <= seeds; seed++) {
             index++;
             const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c, data: dataHash, trainer: TRAINER_VERSION }))));
-            const file = join(outDir, 'runs', pair.spec.id, String(fraction), method.name, `seed-${seed}.json`);
+            const file = runFile(outDir, pair.spec.id, fraction, method.name, seed);
             if (worker) {
-              if (snapshot[file] === configHash) continue;
-              if (pending++ % workerCount !== workerIndex) continue;
+              if (snapshot[file] === configHash || !mine!.has(file)) continue;
             }
             if (existsSync(file)) {
               const stored = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;

@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Tensor, tensor, scalar, zeros, arange } from '../../lib/tensor/index.ts';
-import { encodeModelFile, decodeModelFile, ModelFileError, type ModelContents, type ModelFileErrorReason } from '../../lib/io/index.ts';
+import { encodeModelFile, decodeModelFile, ModelFileError, type ModelContents } from '../../lib/io/index.ts';
 import { refused } from './refused.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);

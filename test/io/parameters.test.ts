@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { Rng, Tensor, tensor, zeros } from '../../lib/tensor/index.ts';
 import { Linear } from '../../lib/nn/linear.ts';
 import { Module } from '../../lib/nn/module.ts';
-import { collectParameters, restoreParameters, assertSameLabels, encodeModelFile, decodeModelFile, ModelFileError, type ModelFileErrorReason } from '../../lib/io/index.ts';
+import { collectParameters, restoreParameters, assertSameLabels, encodeModelFile, decodeModelFile } from '../../lib/io/index.ts';
 import { refused } from './refused.ts';
 
 /** Two layers, so parameter names are dotted paths like the real tagger's. */

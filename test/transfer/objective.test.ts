@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Rng } from '../../lib/tensor/index.ts';
-import { type Variable, backward, noGrad } from '../../lib/autodiff/index.ts';
+import { backward, noGrad } from '../../lib/autodiff/index.ts';
 import { makeBatches, type Batch } from '../../lib/data/index.ts';
 import { padTags, type TaggerConfig } from '../../lib/nn/index.ts';
 import { buildVocab, encodeAll, decayedParameters } from '../../lib/train/index.ts';

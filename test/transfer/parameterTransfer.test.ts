@@ -14,7 +14,6 @@ import { assertClose, assertThrowsWith } from '../helpers/assert.ts';
 
 const rng = new Rng(77);
 const NAMES = ['W', 'b', 'transitions', 'start', 'end'] as const;
-type Name = typeof NAMES[number];
 
 /** A CRF whose parameters are random float64 tensors (so that sums are exact enough to compare). */
 function randomCrf(inputDim: number, K: number, boundary = true, scale = 1): Crf {

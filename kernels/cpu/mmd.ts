@@ -32,12 +32,17 @@ export interface MmdResult {
 /** exp(−x) is below 1e-300 past this, so the term is skipped. */
 const MAX_EXPONENT = 690;
 
-/** K and G (Σ exp/σ) of one block, from squared norms and the Gram matrix. */
-function kernelBlock(gram: Float64Array, na: Float64Array, nb: Float64Array, rows: number, cols: number, bandwidths: readonly number[], diagonalZero: boolean, K: Float64Array, G: Float64Array | null): void {
+/**
+ * K and G (Σ exp/σ) of one block, from squared norms and the Gram matrix. A `symmetric` block (K_PP,
+ * K_QQ: the same points on both sides) is evaluated on its upper triangle and mirrored, which halves
+ * the exponentials (the costliest loop of the term) and makes K exactly symmetric; its diagonal is
+ * distance 0 by definition rather than the rounding residue of ‖a‖² + ‖a‖² − 2a·a.
+ */
+function kernelBlock(gram: Float64Array, na: Float64Array, nb: Float64Array, rows: number, cols: number, bandwidths: readonly number[], symmetric: boolean, K: Float64Array, G: Float64Array | null): void {
   for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
+    for (let j = symmetric ? i : 0; j < cols; j++) {
       const idx = i * cols + j;
-      let d2 = diagonalZero && i === j ? 0 : na[i] + nb[j] - 2 * gram[idx];
+      let d2 = symmetric && i === j ? 0 : na[i] + nb[j] - 2 * gram[idx];
       if (d2 < 0) d2 = 0;
       let k = 0, g = 0;
       for (const s of bandwidths) {
@@ -49,6 +54,11 @@ function kernelBlock(gram: Float64Array, na: Float64Array, nb: Float64Array, row
       }
       K[idx] = k;
       if (G) G[idx] = g;
+      if (symmetric && j !== i) {
+        const mirror = j * cols + i;
+        K[mirror] = k;
+        if (G) G[mirror] = g;
+      }
     }
   }
 }

@@ -25,6 +25,8 @@ const SUITES: Record<string, () => Promise<SuiteModule>> = {
   tagger: () => import('./tagger.bench.ts'),
   peers: () => import('./peers.bench.ts'),
   mmd: () => import('./mmd.bench.ts'),
+  lstm: () => import('./lstm.bench.ts'),
+  transfer: () => import('./transfer.bench.ts'),
 };
 
 function describeMachine() {

@@ -2,8 +2,9 @@
  * LSTM kernels. The cell kernels are element-wise over one time step of a batch (what a GPU.js twin
  * implements texel by texel); the sequence kernels run one direction over a whole padded batch,
  * calling the cell kernels and `matmul` for the recurrent products, so a Bi-LSTM is two kernel calls
- * forward and two backward instead of thousands of tape nodes. The matmul is a parameter so that a
- * backend can hand in a faster one (kernels/wasm) while this file stays plain TypeScript.
+ * forward and two backward instead of thousands of tape nodes. The matmul and the cells are
+ * parameters so that a backend can hand in its own (the wasm SIMD product of kernels/wasm, the
+ * GPU.js cells of kernels/gpu) while this file stays plain TypeScript.
  *
  * Layout. Gates are stored in the order i, f, g, o, each H wide, so a preactivation row is 4H:
  *   i = σ(a_i)  f = σ(a_f)  g = tanh(a_g)  o = σ(a_o)
@@ -77,6 +78,14 @@ export interface LstmDims {
   reverse: boolean;
 }
 
+/** The two cell kernels a sequence driver calls; a backend may hand in its own (kernels/gpu). */
+export interface LstmCells {
+  forward: typeof lstmCellForward;
+  backward: typeof lstmCellBackward;
+}
+
+const CPU_CELLS: LstmCells = { forward: lstmCellForward, backward: lstmCellBackward };
+
 /** Time index that row b processes at step s, or −1 when the row is finished (padding). */
 function timeAt(s: number, length: number, reverse: boolean): number {
   if (s >= length) return -1;
@@ -87,7 +96,7 @@ function timeAt(s: number, length: number, reverse: boolean): number {
  * Runs one direction over a batch. `xProj` [B, T, 4H] holds x_t·W_ih + b for every position (one big
  * matmul done by the caller); this adds h_{t−1}·W_hh step by step.
  */
-export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmDims, matmul: MatmulFn = jsMatmul): LstmSaved {
+export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmDims, matmul: MatmulFn = jsMatmul, cells: LstmCells = CPU_CELLS): LstmSaved {
   const { B, T, H, lengths, reverse } = d;
   const G = 4 * H;
   const saved: LstmSaved = { gates: allocLike(xProj, B * T * G), c: allocLike(xProj, B * T * H), h: allocLike(xProj, B * T * H) };
@@ -107,7 +116,7 @@ export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmD
       const src = (b * T + (t < 0 ? 0 : t)) * G;
       for (let j = 0; j < G; j++) pre[b * G + j] += t < 0 ? 0 : xProj[src + j];
     }
-    lstmCellForward(pre, cPrev, H, B, gates, cNew, hNew);
+    cells.forward(pre, cPrev, H, B, gates, cNew, hNew);
     for (let b = 0; b < B; b++) {
       const t = timeAt(s, lengths[b], reverse);
       if (t < 0) continue; // finished rows keep their (unused) state; their outputs stay 0
@@ -126,7 +135,7 @@ export function lstmSequenceForward(xProj: FloatArray, Whh: FloatArray, d: LstmD
  * ∂loss/∂xProj [B, T, 4H] (the caller turns it into dX, dW_ih, db with matmuls) and accumulates
  * ∂loss/∂W_hh into `dWhh` [H, 4H].
  */
-export function lstmSequenceBackward(dh: FloatArray, saved: LstmSaved, Whh: FloatArray, d: LstmDims, dWhh: FloatArray, matmul: MatmulFn = jsMatmul): FloatArray {
+export function lstmSequenceBackward(dh: FloatArray, saved: LstmSaved, Whh: FloatArray, d: LstmDims, dWhh: FloatArray, matmul: MatmulFn = jsMatmul, cells: LstmCells = CPU_CELLS): FloatArray {
   const { B, T, H, lengths, reverse } = d;
   const G = 4 * H;
   const dXProj = allocLike(dh, B * T * G);
@@ -158,7 +167,7 @@ export function lstmSequenceBackward(dh: FloatArray, saved: LstmSaved, Whh: Floa
       }
       for (let j = 0; j < H; j++) dhStep[b * H + j] = dh[(b * T + t) * H + j] + dhRec[b * H + j];
     }
-    lstmCellBackward(gates, c, cPrev, dhStep, dcRec, H, B, dPre, dcPrev);
+    cells.backward(gates, c, cPrev, dhStep, dcRec, H, B, dPre, dcPrev);
     for (let b = 0; b < B; b++) {
       const t = timeAt(s, lengths[b], reverse);
       if (t < 0) {

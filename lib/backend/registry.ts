@@ -1,13 +1,23 @@
 /**
- * Which backend the ops use. There is one active backend at a time; `cpu` (the default) and `js` are
- * always registered.
+ * Which backend the ops use. There is one active backend at a time; `cpu` (the default), `js` and
+ * `gpu` (GPU.js, see gpuBackend.ts) are always registered.
  * Backends register a factory so that an expensive one (GPU.js compiles kernels) is only built
  * when selected.
  */
 import type { Backend } from './backend.ts';
 import { jsBackend, makeDefaultCpuBackend } from './cpuBackend.ts';
+import { makeGpuBackend, parseGpuMode } from './gpuBackend.ts';
 
-const factories = new Map<string, () => Backend>([['cpu', makeDefaultCpuBackend], ['js', () => jsBackend]]);
+/** LADTL_GPU_MODE where there is a process environment (Node); GPU.js's own choice elsewhere. */
+function gpuModeFromEnvironment(): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.LADTL_GPU_MODE;
+}
+
+const factories = new Map<string, () => Backend>([
+  ['cpu', makeDefaultCpuBackend],
+  ['js', () => jsBackend],
+  ['gpu', () => makeGpuBackend(parseGpuMode(gpuModeFromEnvironment()))],
+]);
 const instances = new Map<string, Backend>();
 let active: Backend | null = null;
 

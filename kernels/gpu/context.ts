@@ -1,0 +1,103 @@
+/**
+ * One GPU.js instance and the kernels compiled on it.
+ *
+ * Mode. `auto` lets GPU.js pick its best mode in its own order (headlessgl → webgl2 → webgl →
+ * webasm → cpu): webgl2/webgl in browsers and workers, headlessgl in Node when the optional `gl`
+ * module is built and a display exists (xvfb), otherwise GPU.js's WebAssembly (`webasm`) or plain
+ * JavaScript (`cpu`) fallbacks. Nothing here needs a native build. The mode obtained is reported by
+ * {@link GpuContext.mode}, because GPU.js falls back silently.
+ *
+ * Compilation. Every kernel is created once per context with `dynamicOutput` and `dynamicArguments`,
+ * so a new batch shape changes the output size and argument sizes without a new kernel object;
+ * `loopMaxIterations` is raised so that loop bounds passed as arguments (k of a product, K tags, the
+ * feature width) are honoured in the GL modes, where GPU.js unrolls to a fixed bound.
+ *
+ * Precision: `single` (float32 textures) in every mode; runtime.md records that highp float in the
+ * GL modes here has 23 mantissa bits. Kernels only ever receive Float32Array: callers convert.
+ *
+ * Index arithmetic: in GL modes all numbers are floats, so a flat index is split as
+ * floor((x + 0.5) / n), which cannot round to the wrong side for x, n below 2²⁴.
+ */
+import { GPU } from 'gpu.js';
+
+/** What `--backend gpu` may ask GPU.js for; `auto` is its own choice. */
+export type GpuMode = 'auto' | 'cpu' | 'webasm' | 'webgl' | 'webgl2' | 'headlessgl';
+
+export const GPU_MODES: readonly GpuMode[] = ['auto', 'cpu', 'webasm', 'webgl', 'webgl2', 'headlessgl'];
+
+/** The largest loop bound a kernel accepts (k of a product, the feature width, sequence length). */
+export const MAX_LOOP = 65536;
+
+/** A compiled kernel: call it with its arguments after setting the flat output size. */
+type KernelRunner = ((...args: unknown[]) => unknown) & { setOutput(output: number[]): void; destroy?(): void };
+
+export interface GpuContext {
+  /** The mode GPU.js actually runs (e.g. `webasm` when `gl` is missing). */
+  readonly mode: string;
+  /** Largest flat output or input this context accepts (texture limit in GL modes). */
+  readonly maxElements: number;
+  /**
+   * Runs the named kernel (compiled on first use) over `size` threads and returns its flat float32
+   * output; `size` and every array argument are checked against `maxElements` first.
+   */
+  run(name: string, source: KernelSource, size: number, args: unknown[]): Float32Array;
+  describe(): string;
+}
+
+/** A kernel body as GPU.js takes it: a plain function using `this.thread.x`. */
+export type KernelSource = (this: any, ...args: any[]) => number;
+
+/** Creates a context. Throws naming the mode when GPU.js cannot provide a requested one. */
+export function createGpuContext(mode: GpuMode = 'auto'): GpuContext {
+  let gpu: GPU;
+  try {
+    gpu = mode === 'auto' ? new GPU() : new GPU({ mode });
+  } catch (e) {
+    throw new Error(`gpu backend: GPU.js cannot run mode "${mode}" here (${e instanceof Error ? e.message : String(e)}); modes: ${GPU_MODES.join(', ')}`);
+  }
+  const actual = gpu.mode === 'gpu' ? glKind(gpu) : gpu.mode;
+  const features = glFeatures(gpu);
+  // A GL texture holds maxTextureSize² texels; GPU.js packs one float per texel with precision single.
+  const maxElements = features ? features.maxTextureSize * features.maxTextureSize : 2 ** 31 - 1;
+  const kernels = new Map<string, KernelRunner>();
+
+  function run(name: string, source: KernelSource, size: number, args: unknown[]): Float32Array {
+    if (size > maxElements) throw new Error(`gpu backend (${actual}): kernel ${name} needs ${size} outputs, more than the device's ${maxElements} (texture ${Math.sqrt(maxElements)}²)`);
+    for (const a of args) {
+      if (a instanceof Float32Array && a.length > maxElements) throw new Error(`gpu backend (${actual}): kernel ${name} got an input of ${a.length} floats, more than the device's ${maxElements}`);
+    }
+    let kernel = kernels.get(name);
+    if (!kernel) {
+      // loopMaxIterations is a kernel setting GPU.js honours but its typings omit.
+      const settings = {
+        dynamicOutput: true, dynamicArguments: true, precision: 'single', tactic: 'precision',
+        loopMaxIterations: MAX_LOOP, output: [Math.max(1, size)],
+      } as Parameters<GPU['createKernel']>[1];
+      kernel = gpu.createKernel(source, settings) as unknown as KernelRunner;
+      kernels.set(name, kernel);
+    }
+    kernel.setOutput([Math.max(1, size)]);
+    const out = kernel(...args);
+    // A copy: GPU.js may hand the same output buffer back on the next call of this kernel.
+    if (out instanceof Float32Array && out.length >= size) return out.slice(0, size);
+    throw new Error(`gpu backend (${actual}): kernel ${name} returned ${Object.prototype.toString.call(out)}, expected a Float32Array`);
+  }
+
+  const describe = (): string => `gpu (GPU.js ${actual} mode${mode !== 'auto' ? `, requested ${mode}` : ''}, single precision)`;
+  return { mode: actual, maxElements, run, describe };
+}
+
+/** Which GL kernel class GPU.js chose in mode `gpu` (its name says headlessgl, webgl2 or webgl). */
+function glKind(gpu: GPU): string {
+  const name = (gpu as unknown as { Kernel?: { name?: string } }).Kernel?.name ?? '';
+  if (/HeadlessGL/i.test(name)) return 'headlessgl';
+  if (/WebGL2/i.test(name)) return 'webgl2';
+  if (/WebGL/i.test(name)) return 'webgl';
+  return 'gpu';
+}
+
+function glFeatures(gpu: GPU): { maxTextureSize: number } | null {
+  const K = (gpu as unknown as { Kernel?: { features?: { maxTextureSize?: number } | null } }).Kernel;
+  const size = K?.features?.maxTextureSize;
+  return typeof size === 'number' && Number.isFinite(size) && size > 0 ? { maxTextureSize: size } : null;
+}

@@ -1,6 +1,7 @@
 /**
- * The two CPU backends agree: `cpu` (wasm SIMD float32 matmul inside every kernel that multiplies)
- * against `js` (pure TypeScript, the reference), on a whole tagger's loss, gradients and decoding.
+ * The backends agree: `cpu` (wasm SIMD float32 matmul inside every kernel that multiplies) and `gpu`
+ * (GPU.js kernels, in whatever mode GPU.js gives here) against `js` (pure TypeScript, the
+ * reference), on a whole tagger's loss, gradients and decoding.
  * Tolerance: float32 sums of a few hundred products in a different order differ by ~1e-6 relative;
  * 1e-4 relative (+1e-5 absolute) leaves room for the accumulation through the LSTM's 40 steps.
  */
@@ -51,8 +52,21 @@ test('cpu (wasm matmul) and js backends agree on loss, every gradient and the Vi
   }
 });
 
-test('registry: both backends listed, describe themselves, unknown names refused', () => {
-  assert.ok(listBackends().includes('cpu') && listBackends().includes('js'));
+test('gpu (GPU.js kernels for matmul, LSTM cells, CRF, Viterbi) agrees with js on loss, every gradient and the path', () => {
+  // Same tolerance: the device is float32 like the cpu backend; only summation orders differ.
+  try {
+    const js = run('js'), gpu = run('gpu');
+    assert.match(getBackend().description, /^gpu \(GPU\.js \w+ mode/);
+    assertClose([gpu.loss], [js.loss], 1e-5, 1e-4, 'loss');
+    gpu.grads.forEach((g, i) => assertClose(g, js.grads[i], 1e-5, 1e-4, `gradient ${i}`));
+    assert.equal(gpu.decoded, js.decoded);
+  } finally {
+    setBackend('cpu');
+  }
+});
+
+test('registry: every backend listed, describe themselves, unknown names refused', () => {
+  assert.ok(listBackends().includes('cpu') && listBackends().includes('js') && listBackends().includes('gpu'));
   assert.match(getBackend().description, /^cpu/);
   assertThrowsWith(() => setBackend('tpu'), 'unknown backend "tpu"', 'cpu', 'js');
 });

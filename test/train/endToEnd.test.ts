@@ -12,6 +12,12 @@ import { evaluateSentences } from '../../lib/eval/index.ts';
 import { buildVocab, encodeAll, trainTagger, type EpochReport } from '../../lib/train/index.ts';
 import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 import { hasSharedData, sharedPath } from '../data/util.ts';
+import { getBackend, setBackend } from '../../lib/backend/index.ts';
+
+/** |got − want| ≤ rel·|want| + 0.05 (the absolute part for the last epochs' losses near 0). */
+function assertRelativelyClose(got: number, want: number, rel: number, what: string): void {
+  assert.ok(Math.abs(got - want) <= rel * Math.abs(want) + 0.05, `${what}: ${got} vs ${want} (more than ${rel * 100}% + 0.05 apart)`);
+}
 
 function majorityBaselineF1(train: readonly Sentence[], heldOut: readonly Sentence[]): number {
   const counts = new Map<string, Map<string, number>>();
@@ -48,6 +54,22 @@ test('synthetic corpus: loss falls, dev F1 beats the per-token majority baseline
   if (process.env.LADTL_TEST_VERBOSE) console.log(`F1 ${f1.toFixed(2)}, baseline ${baseline.toFixed(2)}, loss ${epochs.map((e) => e.meanLoss.toFixed(2)).join(" → ")}`);
   assert.ok(epochs[epochs.length - 1].meanLoss < epochs[0].meanLoss / 3, `loss ${epochs.map((e) => e.meanLoss.toFixed(2)).join(' → ')}`);
   assert.ok(f1 > baseline, `F1 ${f1.toFixed(2)} vs baseline ${baseline.toFixed(2)}`);
+});
+
+test('gpu backend: training gives the cpu backend\'s dev F1 within noise (same seed, same data)', () => {
+  const train = syntheticSentences(120, 1), dev = syntheticSentences(40, 2, true);
+  const cpu = trainSmall(train, dev, 'cnn', 6);
+  setBackend('gpu');
+  try {
+    const gpu = trainSmall(train, dev, 'cnn', 6);
+    if (process.env.LADTL_TEST_VERBOSE) console.log(`${getBackend().description}: F1 ${gpu.f1.toFixed(2)} vs cpu ${cpu.f1.toFixed(2)}`);
+    // Float32 rounding in different orders lets two runs drift apart over 6 epochs, so equality is
+    // not expected; a kernel error would show as a collapse of F1 or a diverging loss.
+    assert.ok(Math.abs(gpu.f1 - cpu.f1) <= 5, `gpu F1 ${gpu.f1.toFixed(2)} vs cpu ${cpu.f1.toFixed(2)}`);
+    gpu.epochs.forEach((e, i) => assertRelativelyClose(e.meanLoss, cpu.epochs[i].meanLoss, 0.1, `epoch ${i + 1} mean loss`));
+  } finally {
+    setBackend('cpu');
+  }
 });
 
 (hasSharedData ? test : test.skip)('zh-ccks2017/course slice (150 train sentences): loss falls, F1 beats the majority baseline', () => {

@@ -27,6 +27,7 @@ const SUITES: Record<string, () => Promise<SuiteModule>> = {
   mmd: () => import('./mmd.bench.ts'),
   lstm: () => import('./lstm.bench.ts'),
   transfer: () => import('./transfer.bench.ts'),
+  gpu: () => import('./gpu.bench.ts'),
 };
 
 function describeMachine() {

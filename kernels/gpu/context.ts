@@ -13,7 +13,11 @@
  * feature width) are honoured in the GL modes, where GPU.js unrolls to a fixed bound.
  *
  * Precision: `single` (float32 textures) in every mode; runtime.md records that highp float in the
- * GL modes here has 23 mantissa bits. Kernels only ever receive Float32Array: callers convert.
+ * GL modes here has 23 mantissa bits. A GL device that cannot read or write float textures would
+ * make GPU.js pack values into bytes (its `unsigned` precision, not float32-exact), so such a
+ * device is refused and the context falls back to the `webasm` mode (or `cpu` where WebAssembly is
+ * missing), saying so in {@link GpuContext.describe} and {@link GpuContext.fallback}. Kernels only
+ * ever receive Float32Array: callers convert.
  *
  * Index arithmetic: in GL modes all numbers are floats, so a flat index is split as
  * floor((x + 0.5) / n), which cannot round to the wrong side for x, n below 2²⁴.
@@ -36,6 +40,10 @@ export interface GpuContext {
   readonly mode: string;
   /** Largest flat output or input this context accepts (texture limit in GL modes). */
   readonly maxElements: number;
+  /** Why the requested or automatic mode was not used (null when it was). */
+  readonly fallback: string | null;
+  /** Number of distinct kernels compiled so far (each is compiled once and reused). */
+  compiledKernels(): number;
   /**
    * Runs the named kernel (compiled on first use) over `size` threads and returns its flat float32
    * output; `size` and every array argument are checked against `maxElements` first.
@@ -47,22 +55,37 @@ export interface GpuContext {
 /** A kernel body as GPU.js takes it: a plain function using `this.thread.x`. */
 export type KernelSource = (this: any, ...args: any[]) => number;
 
+export interface GpuContextOptions {
+  /** Cap on the flat size of any kernel output or input (default: the device's texture limit). */
+  maxElements?: number;
+}
+
 /** Creates a context. Throws naming the mode when GPU.js cannot provide a requested one. */
-export function createGpuContext(mode: GpuMode = 'auto'): GpuContext {
+export function createGpuContext(mode: GpuMode = 'auto', options: GpuContextOptions = {}): GpuContext {
   let gpu: GPU;
   try {
     gpu = mode === 'auto' ? new GPU() : new GPU({ mode });
   } catch (e) {
     throw new Error(`gpu backend: GPU.js cannot run mode "${mode}" here (${e instanceof Error ? e.message : String(e)}); modes: ${GPU_MODES.join(', ')}`);
   }
-  const actual = gpu.mode === 'gpu' ? glKind(gpu) : gpu.mode;
-  const features = glFeatures(gpu);
+  let actual = gpu.mode === 'gpu' ? glKind(gpu) : gpu.mode;
+  let features = glFeatures(gpu);
+  let fallback: string | null = null;
+  if (features && !(features.isTextureFloat && features.isFloatRead)) {
+    // Single precision needs float textures both ways; anything else would round every value.
+    fallback = `${actual} lacks float textures (OES_texture_float: ${features.isTextureFloat}, float read-back: ${features.isFloatRead}), so float32 results are impossible there`;
+    const safe = typeof WebAssembly === 'object' ? 'webasm' : 'cpu';
+    gpu = new GPU({ mode: safe });
+    actual = gpu.mode;
+    features = null;
+  }
   // A GL texture holds maxTextureSize² texels; GPU.js packs one float per texel with precision single.
-  const maxElements = features ? features.maxTextureSize * features.maxTextureSize : 2 ** 31 - 1;
+  const deviceMax = features ? features.maxTextureSize * features.maxTextureSize : 2 ** 31 - 1;
+  const maxElements = Math.min(deviceMax, options.maxElements ?? Infinity);
   const kernels = new Map<string, KernelRunner>();
 
   function run(name: string, source: KernelSource, size: number, args: unknown[]): Float32Array {
-    if (size > maxElements) throw new Error(`gpu backend (${actual}): kernel ${name} needs ${size} outputs, more than the device's ${maxElements} (texture ${Math.sqrt(maxElements)}²)`);
+    if (size > maxElements) throw new Error(`gpu backend (${actual}): kernel ${name} needs ${size} outputs, more than the ${maxElements} this device allows (largest texture); use smaller batches or the cpu backend`);
     for (const a of args) {
       if (a instanceof Float32Array && a.length > maxElements) throw new Error(`gpu backend (${actual}): kernel ${name} got an input of ${a.length} floats, more than the device's ${maxElements}`);
     }
@@ -83,8 +106,9 @@ export function createGpuContext(mode: GpuMode = 'auto'): GpuContext {
     throw new Error(`gpu backend (${actual}): kernel ${name} returned ${Object.prototype.toString.call(out)}, expected a Float32Array`);
   }
 
-  const describe = (): string => `gpu (GPU.js ${actual} mode${mode !== 'auto' ? `, requested ${mode}` : ''}, single precision)`;
-  return { mode: actual, maxElements, run, describe };
+  const describe = (): string =>
+    `gpu (GPU.js ${actual} mode${mode !== 'auto' ? `, requested ${mode}` : ''}, single precision${fallback ? `; fell back because ${fallback}` : ''})`;
+  return { mode: actual, maxElements, fallback, compiledKernels: () => kernels.size, run, describe };
 }
 
 /** Which GL kernel class GPU.js chose in mode `gpu` (its name says headlessgl, webgl2 or webgl). */
@@ -96,8 +120,11 @@ function glKind(gpu: GPU): string {
   return 'gpu';
 }
 
-function glFeatures(gpu: GPU): { maxTextureSize: number } | null {
-  const K = (gpu as unknown as { Kernel?: { features?: { maxTextureSize?: number } | null } }).Kernel;
-  const size = K?.features?.maxTextureSize;
-  return typeof size === 'number' && Number.isFinite(size) && size > 0 ? { maxTextureSize: size } : null;
+/** The GL device's limits and float support; null outside the GL modes. */
+function glFeatures(gpu: GPU): { maxTextureSize: number; isTextureFloat: boolean; isFloatRead: boolean } | null {
+  const K = (gpu as unknown as { Kernel?: { features?: { maxTextureSize?: number; isTextureFloat?: boolean; isFloatRead?: boolean } | null } }).Kernel;
+  const f = K?.features;
+  const size = f?.maxTextureSize;
+  if (!f || typeof size !== 'number' || !Number.isFinite(size) || size <= 0) return null;
+  return { maxTextureSize: size, isTextureFloat: f.isTextureFloat !== false, isFloatRead: f.isFloatRead !== false };
 }

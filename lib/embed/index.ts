@@ -1,0 +1,3 @@
+/** Tagging for embedders: model bytes in, entities out (browser-safe). */
+export { NerTagger, type TaggedEntity, type TagResult } from './nerTagger.ts';
+export { tokenizeText, type TextToken, type TokenizeMode } from './tokenize.ts';

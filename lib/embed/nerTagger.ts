@@ -1,0 +1,124 @@
+/**
+ * The embedding API: a trained model in, entities out, in any JavaScript runtime (browser page, web
+ * worker, Node): no file system, no `process`, no Buffer. The model is the file `ladtl train` writes.
+ *
+ *   const ner = await NerTagger.load('/models/weibo.ladtl');      // or bytes: Uint8Array | ArrayBuffer
+ *   ner.tag('患者诉头痛三天');                                     // text: tokenised by the model's rule
+ *   ner.tag(['the', 'patient', 'has', 'breast', 'cancer']);       // or tokens you made yourself
+ *
+ * Each entity has its type, its character offsets in the text (token offsets as well), its text, and
+ * a confidence: the mean, over the entity's tokens, of the CRF marginal probability p(y_t = ŷ_t | x)
+ * of the tag the Viterbi path gave that token (forward-backward, paper E2–E5). 1 means the model
+ * puts all its probability on this labelling of every token of the span.
+ */
+import { encodeSentence, entitySpans } from '../data/index.ts';
+import { decodeTagger, type LoadedTagger } from '../io/index.ts';
+import { collate } from '../data/index.ts';
+import { noGrad } from '../autodiff/index.ts';
+import { tokenizeText, type TextToken, type TokenizeMode } from './tokenize.ts';
+
+export interface TaggedEntity {
+  type: string;
+  /** Character offsets in the text (for token input: in the tokens joined by single spaces). */
+  start: number;
+  end: number;
+  text: string;
+  /** Token offsets [tokenStart, tokenEnd). */
+  tokenStart: number;
+  tokenEnd: number;
+  confidence: number;
+}
+
+export interface TagResult {
+  tokens: TextToken[];
+  /** The model's tag for every token, in the model's scheme. */
+  tags: string[];
+  entities: TaggedEntity[];
+}
+
+/** True when (nearly) every vocabulary entry is one code point: a character-level model. */
+function isCharLevel(tokens: string[]): boolean {
+  const real = tokens.slice(2);
+  if (real.length === 0) return false;
+  return real.filter((t) => Array.from(t).length === 1).length / real.length > 0.95;
+}
+
+export class NerTagger {
+  /** How text is split: `chars` for a character-level model, `words` otherwise. */
+  readonly tokenizeMode: TokenizeMode;
+
+  constructor(readonly model: LoadedTagger) {
+    const words = model.vocab.words;
+    this.tokenizeMode = isCharLevel(Array.from({ length: words.size }, (_, i) => words.token(i))) ? 'chars' : 'words';
+  }
+
+  /** Loads a model from its bytes, or fetches it from a URL first (`fetch` must exist). */
+  static async load(source: Uint8Array | ArrayBuffer | string): Promise<NerTagger> {
+    if (typeof source === 'string') {
+      const response = await fetch(source);
+      if (!response.ok) throw new Error(`NerTagger.load: ${source}: HTTP ${response.status} ${response.statusText}`);
+      return new NerTagger(decodeTagger(new Uint8Array(await response.arrayBuffer()), source));
+    }
+    return new NerTagger(decodeTagger(source));
+  }
+
+  /** Synchronous form of {@link NerTagger.load} for bytes already in memory. */
+  static fromBytes(bytes: Uint8Array | ArrayBuffer, source = '<bytes>'): NerTagger {
+    return new NerTagger(decodeTagger(bytes, source));
+  }
+
+  /** The entity types the model knows (from its label set). */
+  get entityTypes(): string[] {
+    const types = new Set<string>();
+    for (const tag of this.model.vocab.labels.tags) if (tag !== 'O') types.add(tag.slice(2));
+    return [...types];
+  }
+
+  /** Tags one text (tokenised by {@link tokenizeMode}) or one list of tokens. */
+  tag(input: string | readonly string[]): TagResult {
+    return this.tagMany([input])[0];
+  }
+
+  /** Tags several inputs in batches (faster than one call each). */
+  tagMany(inputs: readonly (string | readonly string[])[], batchSize = 32): TagResult[] {
+    const tokenized = inputs.map((input) => (typeof input === 'string' ? tokenizeText(input, this.tokenizeMode) : tokensOf(input)));
+    const results: TagResult[] = tokenized.map((tokens) => ({ tokens, tags: [], entities: [] }));
+    const { tagger, vocab } = this.model;
+    const nonEmpty = tokenized.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
+    for (let at = 0; at < nonEmpty.length; at += batchSize) {
+      const chunk = nonEmpty.slice(at, at + batchSize);
+      const encoded = chunk.map(([tokens], k) => encodeSentence({ tokens: tokens.map((t) => t.text), tags: tokens.map(() => 'O'), line: at + k + 1 }, vocab.words, vocab.chars, vocab.labels));
+      const batch = collate(encoded, encoded.map((_, k) => k));
+      const { ids, marginals } = noGrad(() => {
+        const h = tagger.encoder.forward(batch, false);
+        return { ids: tagger.crf.decode(h, batch.lengths), marginals: tagger.crf.marginals(h, batch.lengths).values() };
+      });
+      const T = batch.maxLen, K = vocab.labels.size;
+      chunk.forEach(([tokens, index], r) => {
+        const tagIds = Array.from(ids.subarray(r * T, r * T + tokens.length));
+        const tags = tagIds.map((id) => vocab.labels.tag(id));
+        const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
+          let p = 0;
+          for (let t = span.start; t < span.end; t++) p += marginals[(r * T + t) * K + tagIds[t]];
+          const start = tokens[span.start].start, end = tokens[span.end - 1].end;
+          const source = typeof inputs[index] === 'string' ? (inputs[index] as string) : tokens.map((t) => t.text).join(' ');
+          return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
+        });
+        results[index] = { tokens, tags, entities };
+      });
+    }
+    return results;
+  }
+}
+
+/** Offsets for caller-made tokens: as if joined by single spaces. */
+function tokensOf(tokens: readonly string[]): TextToken[] {
+  const out: TextToken[] = [];
+  let at = 0;
+  for (const text of tokens) {
+    if (text === '' || /\s/u.test(text)) throw new Error(`NerTagger.tag: token ${out.length} (${JSON.stringify(text)}) is empty or contains white space`);
+    out.push({ text, start: at, end: at + text.length });
+    at += text.length + 1;
+  }
+  return out;
+}

@@ -1,0 +1,84 @@
+/**
+ * The embedding API: text → tokens with offsets, model bytes → entities with offsets and CRF-marginal
+ * confidences, agreeing with the tagger's own Viterbi path; loading from a URL; bad input refused.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { NerTagger, tokenizeText } from '../../lib/embed/index.ts';
+import { encodeTagger } from '../../lib/io/index.ts';
+import { buildVocab, encodeAll, predictTags, trainTagger } from '../../lib/train/index.ts';
+import { encodeSentence } from '../../lib/data/index.ts';
+import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
+
+test('tokenizeText words: runs of letters/digits with inner joiners, other symbols alone, exact offsets', () => {
+  const text = "The IL-2 level (3.5 mg/dl) wasn't  1,000.";
+  const tokens = tokenizeText(text, 'words');
+  assert.equal(tokens.map((t) => t.text), ['The', 'IL-2', 'level', '(', '3.5', 'mg', '/', 'dl', ')', "wasn't", '1,000', '.']);
+  for (const t of tokens) assert.is(text.slice(t.start, t.end), t.text);
+});
+
+test('tokenizeText chars: every non-space code point, astral characters kept whole', () => {
+  const text = '患者 诉𠀀头痛';
+  const tokens = tokenizeText(text, 'chars');
+  assert.equal(tokens.map((t) => t.text), ['患', '者', '诉', '𠀀', '头', '痛']);
+  for (const t of tokens) assert.is(text.slice(t.start, t.end), t.text);
+});
+
+let cached: { bytes: Uint8Array; vocab: ReturnType<typeof buildVocab>; tagger: Parameters<typeof encodeTagger>[0] } | null = null;
+function model() {
+  if (cached) return cached;
+  const train = syntheticSentences(120, 1), dev = syntheticSentences(30, 2, true);
+  const vocab = buildVocab(train, { minCount: 1, lowercase: false, normalizeDigits: false, chars: true, scheme: 'BIO' });
+  const data = { train: { sentences: train, encoded: encodeAll(train, vocab) }, dev: { sentences: dev, encoded: encodeAll(dev, vocab) } };
+  const { tagger } = trainTagger({
+    encoder: { wordVocabularySize: vocab.words.size, wordDim: 24, char: 'cnn', charVocabularySize: vocab.chars!.size, charDim: 12, charSize: 12, hidden: 24, dropout: 0.2 },
+    labels: [...vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,
+  }, vocab, data, { epochs: 4, batchSize: 8, optimizer: 'adam', learningRate: 0.01, clipNorm: 5, weightDecay: 0, seed: 1 });
+  cached = { bytes: encodeTagger(tagger, vocab), vocab, tagger };
+  return cached;
+}
+
+test('NerTagger: entities follow the Viterbi path, offsets point into the text, confidences are probabilities', () => {
+  const { bytes, vocab, tagger } = model();
+  const ner = NerTagger.fromBytes(bytes);
+  assert.is(ner.tokenizeMode, 'words');
+  assert.equal(ner.entityTypes.sort(), ['Disease', 'Drug']);
+  const text = 'She was treated with aspirin for breast cancer.';
+  const r = ner.tag(text);
+  const tokens = r.tokens.map((t) => t.text);
+  const path = predictTags(tagger, [encodeSentence({ tokens, tags: tokens.map(() => 'O'), line: 1 }, vocab.words, vocab.chars, vocab.labels)], vocab.labels)[0];
+  assert.equal(r.tags, path);
+  assert.ok(r.entities.length > 0, `no entity found in ${JSON.stringify(r.tags)}`);
+  for (const e of r.entities) {
+    assert.is(text.slice(e.start, e.end), e.text);
+    assert.is(e.text, text.slice(r.tokens[e.tokenStart].start, r.tokens[e.tokenEnd - 1].end));
+    assert.ok(e.confidence > 0 && e.confidence <= 1 + 1e-6, `confidence ${e.confidence}`);
+    assert.is(r.tags[e.tokenStart], `B-${e.type}`);
+  }
+});
+
+test('NerTagger: token input, batches equal single calls, empty text gives nothing', () => {
+  const ner = NerTagger.fromBytes(model().bytes);
+  const texts = ['the patient has diabetes .', 'insulin was given daily .', '', 'no history of asthma was reported .'];
+  const one = texts.map((t) => ner.tag(t));
+  const many = ner.tagMany(texts, 2);
+  assert.equal(many.map((r) => r.tags), one.map((r) => r.tags));
+  many.forEach((r, i) => r.entities.forEach((e, j) => assert.ok(Math.abs(e.confidence - one[i].entities[j].confidence) < 1e-5)));
+  assert.equal(ner.tag('').entities, []);
+  const fromTokens = ner.tag(['the', 'patient', 'has', 'diabetes', '.']);
+  assert.equal(fromTokens.tags, one[0].tags);
+  assert.throws(() => ner.tag(['two words']), /token 0 \("two words"\) is empty or contains white space/);
+});
+
+test('NerTagger.load: bytes, ArrayBuffer and a URL give the same tagger; a truncated model is refused', async () => {
+  const { bytes } = model();
+  const text = 'he stopped taking metformin last week .';
+  const want = NerTagger.fromBytes(bytes).tag(text);
+  const fromBuffer = await NerTagger.load(bytes.slice().buffer);
+  const fromUrl = await NerTagger.load(`data:application/octet-stream;base64,${btoa(String.fromCharCode(...bytes))}`);
+  assert.equal(fromBuffer.tag(text).tags, want.tags);
+  assert.equal(fromUrl.tag(text).tags, want.tags);
+  await NerTagger.load(bytes.subarray(0, bytes.length - 10)).then(() => assert.unreachable('truncated model accepted'), (e: Error) => assert.match(e.message, /truncated|length|short/i));
+});
+
+test.run();

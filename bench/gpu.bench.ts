@@ -14,6 +14,7 @@
 import * as cpu from '../kernels/cpu/index.ts';
 import { matmul as wasmMatmul } from '../kernels/wasm/matmul.ts';
 import { createGpuContext, gpuCrfForwardBackward, gpuGaussianMmd, gpuLstmCellBackward, gpuLstmCellForward, gpuMatmul, gpuViterbi, type GpuContext, type GpuMode } from '../kernels/gpu/index.ts';
+import '../lib/backend/gpu.ts';
 import { getBackend, setBackend } from '../lib/backend/index.ts';
 import { Rng } from '../lib/tensor/index.ts';
 import { fmt, formatTable, timeCases, warmUp, type CaseResult, type GroupResult, type SuiteOptions, type SuiteResult } from './harness.ts';

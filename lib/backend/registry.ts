@@ -1,22 +1,16 @@
 /**
- * Which backend the ops use. There is one active backend at a time; `cpu` (the default), `js` and
- * `gpu` (GPU.js, see gpuBackend.ts) are always registered.
+ * Which backend the ops use. There is one active backend at a time; `cpu` (the default) and `js` are
+ * always registered; `gpu` is registered by importing `lib/backend/gpu.ts` (the CLI does), so that
+ * code which never uses it (a browser bundle of the tagger) does not carry GPU.js.
  * Backends register a factory so that an expensive one (GPU.js compiles kernels) is only built
  * when selected.
  */
 import type { Backend } from './backend.ts';
 import { jsBackend, makeDefaultCpuBackend } from './cpuBackend.ts';
-import { makeGpuBackend, parseGpuMode } from './gpuBackend.ts';
-
-/** LADTL_GPU_MODE where there is a process environment (Node); GPU.js's own choice elsewhere. */
-function gpuModeFromEnvironment(): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.LADTL_GPU_MODE;
-}
 
 const factories = new Map<string, () => Backend>([
   ['cpu', makeDefaultCpuBackend],
   ['js', () => jsBackend],
-  ['gpu', () => makeGpuBackend(parseGpuMode(gpuModeFromEnvironment()))],
 ]);
 const instances = new Map<string, Backend>();
 let active: Backend | null = null;
@@ -36,7 +30,8 @@ export function listBackends(): string[] {
 export function setBackend(name: string): Backend {
   const factory = factories.get(name);
   if (!factory) {
-    throw new Error(`unknown backend "${name}": known backends are ${listBackends().join(', ')}`);
+    const hint = name === 'gpu' ? " (import 'ladtl/lib/backend/gpu.ts' once to register the GPU.js backend)" : '';
+    throw new Error(`unknown backend "${name}": known backends are ${listBackends().join(', ')}${hint}`);
   }
   let instance = instances.get(name);
   if (!instance) {

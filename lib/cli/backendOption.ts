@@ -1,4 +1,5 @@
 /** `--backend` on every command, with LADTL_BACKEND as the default. */
+import '../backend/gpu.ts'; // registers the gpu backend for --backend gpu
 import { listBackends, setBackend } from '../backend/index.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 

@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { Rng } from '../../lib/tensor/index.ts';
 import { backward } from '../../lib/autodiff/index.ts';
 import { Tagger, type TaggerBatch } from '../../lib/nn/index.ts';
+import '../../lib/backend/gpu.ts';
 import { setBackend, getBackend, listBackends } from '../../lib/backend/index.ts';
 import { assertClose, assertThrowsWith } from '../helpers/assert.ts';
 
@@ -68,7 +69,7 @@ test('gpu (GPU.js kernels for matmul, LSTM cells, CRF, Viterbi) agrees with js o
 test('registry: every backend listed, describe themselves, unknown names refused', () => {
   assert.ok(listBackends().includes('cpu') && listBackends().includes('js') && listBackends().includes('gpu'));
   assert.match(getBackend().description, /^cpu/);
-  assertThrowsWith(() => setBackend('tpu'), 'unknown backend "tpu"', 'cpu', 'js');
+  assertThrowsWith(() => setBackend('tpu'), 'unknown backend "tpu"', 'cpu', 'js', 'gpu');
 });
 
 test.run();

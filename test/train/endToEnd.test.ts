@@ -12,6 +12,7 @@ import { evaluateSentences } from '../../lib/eval/index.ts';
 import { buildVocab, encodeAll, trainTagger, type EpochReport } from '../../lib/train/index.ts';
 import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 import { hasSharedData, sharedPath } from '../data/util.ts';
+import '../../lib/backend/gpu.ts';
 import { getBackend, setBackend } from '../../lib/backend/index.ts';
 
 /** |got − want| ≤ rel·|want| + 0.05 (the absolute part for the last epochs' losses near 0). */

@@ -1,0 +1,16 @@
+/**
+ * Importing this module registers the `gpu` backend (GPU.js kernels, see gpuBackend.ts) under that
+ * name. The mode is GPU.js's own choice unless LADTL_GPU_MODE (where a process environment exists)
+ * names one.
+ */
+import { registerBackend } from './registry.ts';
+import { makeGpuBackend, parseGpuMode } from './gpuBackend.ts';
+
+/** LADTL_GPU_MODE where there is a process environment (Node); GPU.js's own choice elsewhere. */
+function gpuModeFromEnvironment(): string | undefined {
+  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.LADTL_GPU_MODE;
+}
+
+registerBackend('gpu', () => makeGpuBackend(parseGpuMode(gpuModeFromEnvironment())));
+
+export { makeGpuBackend, parseGpuMode };

@@ -1,0 +1,88 @@
+/**
+ * Tagging off the main thread: the messages between a page and a worker that holds a
+ * {@link NerTagger}. `serveTagger(self)` runs inside the worker (see worker.ts);
+ * `createTaggerWorker(worker)` is the page's handle, whose methods return promises, so the page
+ * never blocks on a model load or a long batch.
+ *
+ * Both sides only need `postMessage` and `addEventListener('message')`, which a browser `Worker`, the
+ * worker's `self`, and a `MessagePort` (browser or Node) all have; the tests drive the protocol
+ * through a Node `MessageChannel`.
+ */
+import { NerTagger, type TagResult } from './nerTagger.ts';
+
+/** What both ends of the channel must offer. */
+export interface PortLike {
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+  addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  /** MessagePort needs start() when listened to with addEventListener. */
+  start?(): void;
+}
+
+type RequestBody = { kind: 'load'; model: ArrayBuffer | string } | { kind: 'tag'; inputs: (string | string[])[] };
+type Request = RequestBody & { id: number };
+
+type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+
+/** Answers requests on `port` (call it in the worker with `self`). */
+export function serveTagger(port: PortLike): void {
+  let tagger: NerTagger | null = null;
+  port.addEventListener('message', (event) => {
+    const request = event.data as Request;
+    const reply = (response: Response): void => port.postMessage(response);
+    void (async () => {
+      try {
+        if (request.kind === 'load') {
+          tagger = await NerTagger.load(request.model);
+          reply({ id: request.id, ok: true, result: { entityTypes: tagger.entityTypes, tokenizeMode: tagger.tokenizeMode } });
+        } else if (request.kind === 'tag') {
+          if (!tagger) throw new Error('no model loaded: call load() first');
+          reply({ id: request.id, ok: true, result: tagger.tagMany(request.inputs) });
+        } else {
+          throw new Error(`unknown request ${JSON.stringify((request as { kind?: unknown }).kind)}`);
+        }
+      } catch (e) {
+        reply({ id: request.id, ok: false, error: e instanceof Error ? e.message : String(e) });
+      }
+    })();
+  });
+  port.start?.();
+}
+
+/** The page's handle on a tagging worker. */
+export interface TaggerWorkerClient {
+  /** Loads a model from bytes (an ArrayBuffer is transferred, leaving it empty on the page; a Uint8Array is copied first) or from a URL the worker fetches. */
+  load(model: ArrayBuffer | Uint8Array | string): Promise<{ entityTypes: string[]; tokenizeMode: string }>;
+  tag(input: string | string[]): Promise<TagResult>;
+  tagMany(inputs: (string | string[])[]): Promise<TagResult[]>;
+}
+
+/** Wraps a worker (or any {@link PortLike} whose other end runs {@link serveTagger}). */
+export function createTaggerWorker(port: PortLike): TaggerWorkerClient {
+  let nextId = 1;
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  port.addEventListener('message', (event) => {
+    const response = event.data as Response;
+    const waiter = pending.get(response.id);
+    if (!waiter) return;
+    pending.delete(response.id);
+    if (response.ok) waiter.resolve(response.result);
+    else waiter.reject(new Error(response.error));
+  });
+  port.start?.();
+  const call = <T>(request: RequestBody, transfer: Transferable[] = []): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      port.postMessage({ ...request, id }, transfer);
+    });
+  return {
+    load(model) {
+      if (typeof model === 'string') return call({ kind: 'load', model });
+      // A copy of the bytes in a buffer of their own, transferred (not cloned) to the worker.
+      const buffer = model instanceof Uint8Array ? new Uint8Array(model).buffer : model;
+      return call({ kind: 'load', model: buffer }, [buffer]);
+    },
+    tag: async (input) => (await call<TagResult[]>({ kind: 'tag', inputs: [input as string | string[]] }))[0],
+    tagMany: (inputs) => call<TagResult[]>({ kind: 'tag', inputs }),
+  };
+}

@@ -7,26 +7,17 @@
  *
  * This is the check docs/results.md refers to when it compares the MMD and PT terms with the CRF loss.
  */
-import { readCorpusFile, readOrderFile, readPairsFile } from '../lib/data/nodeFiles.ts';
 import { makeBatches } from '../lib/data/index.ts';
 import { Rng } from '../lib/tensor/index.ts';
 import { backward, type Variable } from '../lib/autodiff/index.ts';
 import * as ops from '../lib/ops/index.ts';
 import { padTags } from '../lib/nn/index.ts';
-import { preparePairCorpus } from '../lib/train/index.ts';
+import { loadPairCorpus } from './pairCorpus.ts';
 import { TransferModel, labelAwareMmd, domainFeatures, crfParameterTransfer, DEFAULT_HYPER } from '../lib/transfer/index.ts';
 
 const pairId = process.argv[2] ?? 'zh-history-to-course';
 const dataDir = process.argv[3] ?? process.env.LADTL_DATA ?? '../shared/data';
-const spec = readPairsFile(`${dataDir}/pairs.json`).pairs.find((p) => p.id === pairId);
-if (!spec) throw new Error(`no pair ${pairId} in ${dataDir}/pairs.json`);
-const read = (c: string) => ({ name: c, train: readCorpusFile(`${dataDir}/${c}/train.tsv`), dev: readCorpusFile(`${dataDir}/${c}/dev.tsv`), test: readCorpusFile(`${dataDir}/${c}/test.tsv`) });
-const source = read(spec.source.corpus), target = read(spec.target.corpus);
-const charLevel = target.train.slice(0, 50).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
-const corpus = preparePairCorpus({ ...source, labelMap: spec.source.labelMap }, { ...target, labelMap: spec.target.labelMap }, {
-  sharedLabels: spec.sharedLabels, fraction: 0.1, targetOrder: readOrderFile(`${dataDir}/${spec.target.corpus}/train.order.txt`, target.train.length),
-  scheme: 'BIO', chars: !charLevel, minCount: 1, lowercase: !charLevel, normalizeDigits: true,
-});
+const { corpus, charLevel } = loadPairCorpus(pairId, dataDir, 0.1);
 const model = new TransferModel({
   encoder: { wordVocabularySize: corpus.vocab.words.size, wordDim: 100, char: charLevel ? 'none' : 'cnn', charVocabularySize: corpus.vocab.chars?.size ?? 0, charDim: 30, charSize: 50, hidden: 100, dropout: 0.5 },
   labels: [...corpus.vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,

@@ -119,20 +119,27 @@ function viterbiStepKernel(this: any, delta: number[], emissions: number[], tran
   return result;
 }
 
+/** Checked lengths and the device copies every CRF kernel call starts from. */
+function deviceInputs(kernel: string, emissions: Float32Array, transitions: FloatArray, start: FloatArray, end: FloatArray, d: CrfDims) {
+  const { B, T, K, lengths } = d;
+  for (let b = 0; b < B; b++) {
+    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`${kernel}: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
+  }
+  const E = emissions.length === B * T * K ? emissions : emissions.slice(0, B * T * K);
+  const st = finite(start);
+  // Position 0 of every sentence: start score plus emission (α₀ and δ₀ alike).
+  const first = new Float32Array(B * T * K);
+  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) first[b * T * K + k] = st[k] + E[b * T * K + k];
+  let steps = 0;
+  for (let b = 0; b < B; b++) steps = Math.max(steps, lengths[b]);
+  return { E, A: finite(transitions), en: finite(end), len: Float32Array.from(lengths.subarray(0, B)), first, steps };
+}
+
 /** Twin of `crfForwardBackward` (kernels/cpu/crf.ts). */
 export function gpuCrfForwardBackward(ctx: GpuContext, emissions: FloatArray, transitions: FloatArray, start: FloatArray, end: FloatArray, d: CrfDims, withMarginals = true): CrfMarginals {
   if (emissions instanceof Float64Array) return cpuForwardBackward(emissions, transitions, start, end, d, withMarginals);
   const { B, T, K, lengths } = d;
-  for (let b = 0; b < B; b++) {
-    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`crfForwardBackward: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
-  }
-  const E = emissions.length === B * T * K ? emissions : emissions.slice(0, B * T * K);
-  const A = finite(transitions), st = finite(start), en = finite(end);
-  const len = Float32Array.from(lengths.subarray(0, B));
-  const alpha = new Float32Array(B * T * K);
-  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) alpha[b * T * K + k] = st[k] + E[b * T * K + k];
-  let steps = 0;
-  for (let b = 0; b < B; b++) steps = Math.max(steps, lengths[b]);
+  const { E, A, en, len, first: alpha, steps } = deviceInputs('crfForwardBackward', emissions, transitions, start, end, d);
   for (let s = 1; s < steps; s++) {
     const next = ctx.run('crfAlphaStep', alphaStepKernel, B * K, [alpha, E, A, len, s, T, K]);
     for (let b = 0; b < B; b++) alpha.set(next.subarray(b * K, (b + 1) * K), (b * T + s) * K);
@@ -168,17 +175,8 @@ export function gpuCrfForwardBackward(ctx: GpuContext, emissions: FloatArray, tr
 export function gpuViterbi(ctx: GpuContext, emissions: FloatArray, transitions: FloatArray, start: FloatArray, end: FloatArray, d: CrfDims): { tags: Int32Array; scores: Float64Array } {
   if (emissions instanceof Float64Array) return cpuViterbi(emissions, transitions, start, end, d);
   const { B, T, K, lengths } = d;
-  for (let b = 0; b < B; b++) {
-    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`viterbi: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
-  }
-  const E = emissions.length === B * T * K ? emissions : emissions.slice(0, B * T * K);
-  const A = finite(transitions), st = finite(start), en = finite(end);
-  const len = Float32Array.from(lengths.subarray(0, B));
-  const delta = new Float32Array(B * T * K);
+  const { E, A, en, len, first: delta, steps } = deviceInputs('viterbi', emissions, transitions, start, end, d);
   const back = new Int32Array(B * T * K);
-  for (let b = 0; b < B; b++) for (let k = 0; k < K; k++) delta[b * T * K + k] = st[k] + E[b * T * K + k];
-  let steps = 0;
-  for (let b = 0; b < B; b++) steps = Math.max(steps, lengths[b]);
   for (let s = 1; s < steps; s++) {
     const packed = ctx.run('viterbiStep', viterbiStepKernel, 2 * B * K, [delta, E, A, len, s, T, K, B]);
     for (let b = 0; b < B; b++) {

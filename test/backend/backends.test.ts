@@ -42,29 +42,20 @@ function run(name: string) {
   return { loss: loss.value.item(), grads: tagger.parameters().map((p) => p.grad!.toArray()), decoded: Array.from(tagger.decode(b)) };
 }
 
-test('cpu (wasm matmul) and js backends agree on loss, every gradient and the Viterbi path', () => {
-  try {
-    const js = run('js'), cpu = run('cpu');
-    assertClose([cpu.loss], [js.loss], 1e-5, 1e-4, 'loss');
-    cpu.grads.forEach((g, i) => assertClose(g, js.grads[i], 1e-5, 1e-4, `gradient ${i}`));
-    assert.equal(cpu.decoded, js.decoded);
-  } finally {
-    setBackend('cpu');
-  }
-});
-
-test('gpu (GPU.js kernels for matmul, LSTM cells, CRF, Viterbi) agrees with js on loss, every gradient and the path', () => {
-  // Same tolerance: the device is float32 like the cpu backend; only summation orders differ.
-  try {
-    const js = run('js'), gpu = run('gpu');
-    assert.match(getBackend().description, /^gpu \(GPU\.js \w+ mode/);
-    assertClose([gpu.loss], [js.loss], 1e-5, 1e-4, 'loss');
-    gpu.grads.forEach((g, i) => assertClose(g, js.grads[i], 1e-5, 1e-4, `gradient ${i}`));
-    assert.equal(gpu.decoded, js.decoded);
-  } finally {
-    setBackend('cpu');
-  }
-});
+// Same tolerance for both: each is float32 like js; only summation orders differ.
+for (const [name, what] of [['cpu', 'wasm matmul'], ['gpu', 'GPU.js kernels for matmul, LSTM cells, CRF, Viterbi']] as const) {
+  test(`${name} (${what}) and js agree on loss, every gradient and the Viterbi path`, () => {
+    try {
+      const js = run('js'), other = run(name);
+      assert.match(getBackend().description, name === 'gpu' ? /^gpu \(GPU\.js \w+ mode/ : /^cpu/);
+      assertClose([other.loss], [js.loss], 1e-5, 1e-4, 'loss');
+      other.grads.forEach((g, i) => assertClose(g, js.grads[i], 1e-5, 1e-4, `gradient ${i}`));
+      assert.equal(other.decoded, js.decoded);
+    } finally {
+      setBackend('cpu');
+    }
+  });
+}
 
 test('registry: every backend listed, describe themselves, unknown names refused', () => {
   assert.ok(listBackends().includes('cpu') && listBackends().includes('js') && listBackends().includes('gpu'));

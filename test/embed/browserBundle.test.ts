@@ -11,11 +11,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
+import { tinyModelBytes } from '../helpers/tinyModel.ts';
 import { NerTagger } from '../../lib/embed/index.ts';
-import { encodeTagger } from '../../lib/io/index.ts';
-import { Tagger } from '../../lib/nn/index.ts';
-import { LabelSet, Vocabulary } from '../../lib/data/index.ts';
-import { Rng } from '../../lib/tensor/index.ts';
 
 const entry = fileURLToPath(new URL('../../lib/embed/browser.ts', import.meta.url));
 
@@ -24,16 +21,6 @@ async function bundle(): Promise<string> {
   return result.outputFiles[0].text;
 }
 
-/** A small untrained model: enough to compare two code paths on the same weights. */
-function smallModelBytes(): Uint8Array {
-  const words = Vocabulary.fromTokens(['患', '者', '头', '痛', '三', '天'], { kind: 'word', minCount: 1 });
-  const labels = new LabelSet(['SIGN'], 'BIO');
-  const tagger = new Tagger({
-    encoder: { wordVocabularySize: words.size, wordDim: 8, char: 'none', charVocabularySize: 0, charDim: 4, charSize: 4, hidden: 6, dropout: 0 },
-    labels: [...labels.tags], scheme: 'BIO', constrained: true, boundary: true,
-  }, new Rng(9));
-  return encodeTagger(tagger, { words, chars: null, labels });
-}
 
 test('browser bundle: builds for the browser, no Node globals, no eval/new Function, small', async () => {
   const code = await bundle();
@@ -50,7 +37,7 @@ test('browser bundle: imported as an ES module it tags like the source API', asy
     const file = join(dir, 'ladtl.browser.mjs');
     writeFileSync(file, await bundle());
     const mod = (await import(pathToFileURL(file).href)) as { NerTagger: typeof NerTagger };
-    const bytes = smallModelBytes();
+    const bytes = tinyModelBytes(['患', '者', '头', '痛', '三', '天'], 'SIGN', 9);
     const text = '患者头痛三天';
     const fromBundle = mod.NerTagger.fromBytes(bytes).tag(text), fromSource = NerTagger.fromBytes(bytes).tag(text);
     assert.equal(fromBundle.tags, fromSource.tags);

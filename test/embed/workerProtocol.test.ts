@@ -6,21 +6,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageChannel } from 'node:worker_threads';
+import { tinyModelBytes } from '../helpers/tinyModel.ts';
 import { NerTagger, createTaggerWorker, serveTagger, type PortLike } from '../../lib/embed/index.ts';
-import { encodeTagger } from '../../lib/io/index.ts';
-import { Tagger } from '../../lib/nn/index.ts';
-import { LabelSet, Vocabulary } from '../../lib/data/index.ts';
-import { Rng } from '../../lib/tensor/index.ts';
 
-function modelBytes(): Uint8Array {
-  const words = Vocabulary.fromTokens(['the', 'patient', 'has', 'breast', 'cancer', '.'], { kind: 'word', minCount: 1 });
-  const labels = new LabelSet(['Disease'], 'BIO');
-  const tagger = new Tagger({
-    encoder: { wordVocabularySize: words.size, wordDim: 8, char: 'none', charVocabularySize: 0, charDim: 4, charSize: 4, hidden: 6, dropout: 0 },
-    labels: [...labels.tags], scheme: 'BIO', constrained: true, boundary: true,
-  }, new Rng(5));
-  return encodeTagger(tagger, { words, chars: null, labels });
-}
 
 function channel() {
   const { port1, port2 } = new MessageChannel();
@@ -32,7 +20,7 @@ test('worker protocol: tag before load is an error; load then tag gives the in-t
   const { client, close } = channel();
   try {
     await client.tag('the patient').then(() => assert.unreachable('tag without a model'), (e: Error) => assert.match(e.message, /no model loaded/));
-    const bytes = modelBytes();
+    const bytes = tinyModelBytes(['the', 'patient', 'has', 'breast', 'cancer', '.'], 'Disease', 5);
     const info = await client.load(bytes);
     assert.equal(info.entityTypes, ['Disease']);
     assert.is(bytes.length > 0, true, 'a Uint8Array is copied, not emptied');
@@ -49,7 +37,7 @@ test('worker protocol: tag before load is an error; load then tag gives the in-t
 test('worker protocol: a corrupt model is rejected with the decoder\'s message', async () => {
   const { client, close } = channel();
   try {
-    const bytes = modelBytes();
+    const bytes = tinyModelBytes(['the', 'patient', 'has', 'breast', 'cancer', '.'], 'Disease', 5);
     await client.load(bytes.subarray(0, 20)).then(() => assert.unreachable('corrupt model accepted'), (e: Error) => assert.ok(e.message.length > 0));
   } finally {
     close();

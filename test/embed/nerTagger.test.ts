@@ -5,10 +5,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NerTagger, tokenizeText } from '../../lib/embed/index.ts';
-import { encodeTagger } from '../../lib/io/index.ts';
-import { buildVocab, encodeAll, predictTags, trainTagger } from '../../lib/train/index.ts';
+import { predictTags } from '../../lib/train/index.ts';
 import { encodeSentence } from '../../lib/data/index.ts';
-import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
+import { syntheticModel } from '../helpers/syntheticModel.ts';
 
 test('tokenizeText words: runs of letters/digits with inner joiners, other symbols alone, exact offsets', () => {
   const text = "The IL-2 level (3.5 mg/dl) wasn't  1,000.";
@@ -24,19 +23,7 @@ test('tokenizeText chars: every non-space code point, astral characters kept who
   for (const t of tokens) assert.is(text.slice(t.start, t.end), t.text);
 });
 
-let cached: { bytes: Uint8Array; vocab: ReturnType<typeof buildVocab>; tagger: Parameters<typeof encodeTagger>[0] } | null = null;
-function model() {
-  if (cached) return cached;
-  const train = syntheticSentences(120, 1), dev = syntheticSentences(30, 2, true);
-  const vocab = buildVocab(train, { minCount: 1, lowercase: false, normalizeDigits: false, chars: true, scheme: 'BIO' });
-  const data = { train: { sentences: train, encoded: encodeAll(train, vocab) }, dev: { sentences: dev, encoded: encodeAll(dev, vocab) } };
-  const { tagger } = trainTagger({
-    encoder: { wordVocabularySize: vocab.words.size, wordDim: 24, char: 'cnn', charVocabularySize: vocab.chars!.size, charDim: 12, charSize: 12, hidden: 24, dropout: 0.2 },
-    labels: [...vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,
-  }, vocab, data, { epochs: 4, batchSize: 8, optimizer: 'adam', learningRate: 0.01, clipNorm: 5, weightDecay: 0, seed: 1 });
-  cached = { bytes: encodeTagger(tagger, vocab), vocab, tagger };
-  return cached;
-}
+const model = syntheticModel;
 
 test('NerTagger: entities follow the Viterbi path, offsets point into the text, confidences are probabilities', () => {
   const { bytes, vocab, tagger } = model();

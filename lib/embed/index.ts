@@ -2,4 +2,5 @@
 export { NerTagger, type TaggedEntity, type TagResult } from './nerTagger.ts';
 export { tokenizeText, type TextToken, type TokenizeMode } from './tokenize.ts';
 export { fineTuneLaDtl, type FineTuneOptions } from './fineTune.ts';
-export { createTaggerWorker, serveTagger, type PortLike, type TaggerWorkerClient } from './workerProtocol.ts';
+export { createTaggerWorker, serveTagger, type PortLike, type TaggerWorkerClient, type FineTuneProgress, type FineTuneRequest } from './workerProtocol.ts';
+export { parseMarkedSentence, parseMarkedSentences } from './markup.ts';

@@ -8,7 +8,28 @@
  * worker's `self`, and a `MessagePort` (browser or Node) all have; the tests drive the protocol
  * through a Node `MessageChannel`.
  */
+import { parseConll, type Sentence } from '../data/index.ts';
+import { fineTuneLaDtl, type FineTuneOptions } from './fineTune.ts';
+import { parseMarkedSentences } from './markup.ts';
 import { NerTagger, type TagResult } from './nerTagger.ts';
+
+/** Progress of a fine-tuning run, as the worker reports it after every step. */
+export interface FineTuneProgress {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+}
+
+/** What the page sends to adapt the model: marked-up target lines and the source sample (CoNLL text or URL). */
+export interface FineTuneRequest {
+  /** One sentence per line, entities as `[text|Type]` (markup.ts). */
+  marked: string;
+  /** The model's own domain: CoNLL text (token … tag per line), or a URL to fetch it from. */
+  source: { conll: string } | { url: string };
+  options?: Pick<FineTuneOptions, 'epochs' | 'learningRate' | 'seed'>;
+}
 
 /** What both ends of the channel must offer. */
 export interface PortLike {
@@ -18,10 +39,16 @@ export interface PortLike {
   start?(): void;
 }
 
-type RequestBody = { kind: 'load'; model: ArrayBuffer | string } | { kind: 'tag'; inputs: (string | string[])[] };
+type RequestBody =
+  | { kind: 'load'; model: ArrayBuffer | string }
+  | { kind: 'tag'; inputs: (string | string[])[] }
+  | ({ kind: 'fineTune' } & FineTuneRequest);
 type Request = RequestBody & { id: number };
 
-type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
+type Response =
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; error: string }
+  | { id: number; progress: FineTuneProgress };
 
 /** Answers requests on `port` (call it in the worker with `self`). */
 export function serveTagger(port: PortLike): void {
@@ -37,6 +64,17 @@ export function serveTagger(port: PortLike): void {
         } else if (request.kind === 'tag') {
           if (!tagger) throw new Error('no model loaded: call load() first');
           reply({ id: request.id, ok: true, result: tagger.tagMany(request.inputs) });
+        } else if (request.kind === 'fineTune') {
+          if (!tagger) throw new Error('no model loaded: call load() first');
+          const target = parseMarkedSentences(request.marked, tagger.tokenizeMode);
+          const source = await sourceSentences(request.source);
+          const epochs = request.options?.epochs ?? 20;
+          const adapted = fineTuneLaDtl(tagger.model, target, source, {
+            ...request.options, epochs,
+            onStep: (p) => port.postMessage({ id: request.id, progress: { epoch: p.epoch, epochs, step: p.step, steps: p.stepsInEpoch, loss: p.meanLoss } } satisfies Response),
+          });
+          tagger = new NerTagger(adapted);
+          reply({ id: request.id, ok: true, result: adapted.training.fineTuned });
         } else {
           throw new Error(`unknown request ${JSON.stringify((request as { kind?: unknown }).kind)}`);
         }
@@ -48,31 +86,44 @@ export function serveTagger(port: PortLike): void {
   port.start?.();
 }
 
+async function sourceSentences(source: FineTuneRequest['source']): Promise<Sentence[]> {
+  if ('conll' in source) return parseConll(source.conll, { file: '<source sample>' });
+  const response = await fetch(source.url);
+  if (!response.ok) throw new Error(`source sample ${source.url}: HTTP ${response.status}`);
+  return parseConll(await response.text(), { file: source.url });
+}
+
 /** The page's handle on a tagging worker. */
 export interface TaggerWorkerClient {
   /** Loads a model from bytes (an ArrayBuffer is transferred, leaving it empty on the page; a Uint8Array is copied first) or from a URL the worker fetches. */
   load(model: ArrayBuffer | Uint8Array | string): Promise<{ entityTypes: string[]; tokenizeMode: string }>;
   tag(input: string | string[]): Promise<TagResult>;
   tagMany(inputs: (string | string[])[]): Promise<TagResult[]>;
+  /** Adapts the worker's model with La-DTL (fineTune.ts); later tags use the adapted model. */
+  fineTune(request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void): Promise<Record<string, unknown>>;
 }
 
 /** Wraps a worker (or any {@link PortLike} whose other end runs {@link serveTagger}). */
 export function createTaggerWorker(port: PortLike): TaggerWorkerClient {
   let nextId = 1;
-  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; progress?: (p: FineTuneProgress) => void }>();
   port.addEventListener('message', (event) => {
     const response = event.data as Response;
     const waiter = pending.get(response.id);
     if (!waiter) return;
+    if ('progress' in response) {
+      waiter.progress?.(response.progress);
+      return;
+    }
     pending.delete(response.id);
     if (response.ok) waiter.resolve(response.result);
     else waiter.reject(new Error(response.error));
   });
   port.start?.();
-  const call = <T>(request: RequestBody, transfer: Transferable[] = []): Promise<T> =>
+  const call = <T>(request: RequestBody, transfer: Transferable[] = [], progress?: (p: FineTuneProgress) => void): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject, progress });
       port.postMessage({ ...request, id }, transfer);
     });
   return {
@@ -84,5 +135,6 @@ export function createTaggerWorker(port: PortLike): TaggerWorkerClient {
     },
     tag: async (input) => (await call<TagResult[]>({ kind: 'tag', inputs: [input as string | string[]] }))[0],
     tagMany: (inputs) => call<TagResult[]>({ kind: 'tag', inputs }),
+    fineTune: (request, onProgress) => call<Record<string, unknown>>({ kind: 'fineTune', ...request }, [], onProgress),
   };
 }

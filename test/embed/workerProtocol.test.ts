@@ -7,6 +7,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MessageChannel } from 'node:worker_threads';
 import { tinyModelBytes } from '../helpers/tinyModel.ts';
+import { syntheticModel } from '../helpers/syntheticModel.ts';
+import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 import { NerTagger, createTaggerWorker, serveTagger, type PortLike } from '../../lib/embed/index.ts';
 
 
@@ -39,6 +41,24 @@ test('worker protocol: a corrupt model is rejected with the decoder\'s message',
   try {
     const bytes = tinyModelBytes(['the', 'patient', 'has', 'breast', 'cancer', '.'], 'Disease', 5);
     await client.load(bytes.subarray(0, 20)).then(() => assert.unreachable('corrupt model accepted'), (e: Error) => assert.ok(e.message.length > 0));
+  } finally {
+    close();
+  }
+});
+
+test('worker protocol: fine-tuning from marked-up lines reports progress, then tags with the adapted model', async () => {
+  const { client, close } = channel();
+  try {
+    await client.load(syntheticModel().bytes);
+    const source = syntheticSentences(40, 1).map((s) => s.tokens.map((t, i) => `${t}\t${s.tags[i]}`).join('\n')).join('\n\n');
+    const marked = ['[gastritis|Disease] reported was not', 'daily [metformin|Drug] took she', '[nephritis|Disease] of history no'].join('\n');
+    const progress: number[] = [];
+    const record = await client.fineTune({ marked, source: { conll: source }, options: { epochs: 12 } }, (p) => progress.push(p.epoch));
+    assert.is(record.targetSentences, 3);
+    assert.ok(progress.length >= 12 && progress[progress.length - 1] === 12, `progress epochs ${progress.join(',')}`);
+    const r = await client.tag('daily metformin took she');
+    assert.equal(r.tags, ['O', 'B-Drug', 'O', 'O']);
+    await client.fineTune({ marked: 'a [b|Chemical]', source: { conll: source } }).then(() => assert.unreachable('unknown type accepted'), (e: Error) => assert.match(e.message, /Chemical/));
   } finally {
     close();
   }

@@ -7,13 +7,22 @@
  * The model URL is `?model=...` (default `model.ladtl` next to the page). The status line reports
  * the time from page start to the first tagged text, and a throughput figure (sentences/s in the
  * worker over a batch of 200 copies of the text).
+ *
+ * Adapting: the user types a few sentences with entities marked as [text|Type]; the worker runs
+ * La-DTL with the loaded model as the source domain (its sample of source sentences is
+ * `source.conll` next to the page, or `?source=...`) for `?epochs=` epochs (default 10), reporting
+ * progress after every step, and later tags use the adapted model.
  */
 import { createTaggerWorker, type TagResult } from '../../lib/embed/browser.ts';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const status = $('status'), text = $<HTMLTextAreaElement>('text'), button = $<HTMLButtonElement>('tag');
+const labelled = $<HTMLTextAreaElement>('labelled'), adapt = $<HTMLButtonElement>('adapt'), progress = $<HTMLProgressElement>('progress'), adaptStatus = $('adapt-status');
+const params = new URLSearchParams(location.search);
 const worker = createTaggerWorker(new Worker(new URL('./ladtl.worker.min.js', import.meta.url), { type: 'module' }));
-const modelUrl = new URL(new URLSearchParams(location.search).get('model') ?? 'model.ladtl', location.href).href;
+const modelUrl = new URL(params.get('model') ?? 'model.ladtl', location.href).href;
+const sourceUrl = new URL(params.get('source') ?? 'source.conll', location.href).href;
+const adaptEpochs = Number(params.get('epochs') ?? 10);
 const started = performance.now();
 
 function render(result: TagResult, source: string): void {
@@ -61,6 +70,29 @@ async function main(): Promise<void> {
   status.dataset.ready = 'true';
   button.disabled = false;
   button.addEventListener('click', () => void tagNow());
+  adapt.disabled = false;
+  adapt.addEventListener('click', () => void adaptNow());
+}
+
+async function adaptNow(): Promise<void> {
+  adapt.disabled = true;
+  adaptStatus.textContent = 'adapting…';
+  const t0 = performance.now();
+  try {
+    const record = await worker.fineTune({ marked: labelled.value, source: { url: sourceUrl }, options: { epochs: adaptEpochs } }, (p) => {
+      progress.value = ((p.epoch - 1) * p.steps + p.step) / (p.epochs * p.steps);
+      adaptStatus.textContent = `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`;
+    });
+    progress.value = 1;
+    adaptStatus.textContent = `adapted on ${String(record.targetSentences)} sentences (${String(record.sourceSentences)} source) in ${((performance.now() - t0) / 1000).toFixed(1)} s; tagging now uses the adapted model`;
+    adaptStatus.dataset.adapted = 'true';
+    await tagNow();
+  } catch (e) {
+    adaptStatus.textContent = `error: ${e instanceof Error ? e.message : String(e)}`;
+    adaptStatus.dataset.error = 'true';
+  } finally {
+    adapt.disabled = false;
+  }
 }
 
 main().catch((e: unknown) => {

@@ -2,10 +2,11 @@
  * 06 — The browser demo: builds the page's script and the tagging worker with esbuild, then serves
  * them with a strict Content-Security-Policy.
  *
- *   npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--port 8377] [--no-wasm]
+ *   npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--source SAMPLE.tsv] [--port 8377] [--no-wasm]
  *   then open http://127.0.0.1:8377/
  *
- * A model comes from `ladtl train` (or example 04). The policy is `default-src 'self'` (no inline
+ * A model comes from `ladtl train` (or example 04); `--source` is a CoNLL sample of the data it was
+ * trained on (a few hundred sentences), needed only for the page's "Adapt" (La-DTL). The policy is `default-src 'self'` (no inline
  * script or style, no eval) plus `'wasm-unsafe-eval'` for the WebAssembly matmul; `--no-wasm` drops
  * that too, and the cpu backend then falls back to its TypeScript matmul by itself. The browser test
  * (test/embed/browserDemo.test.ts) uses `startDemoServer` from here.
@@ -36,12 +37,16 @@ export async function buildDemo(): Promise<Map<string, Uint8Array>> {
   return files;
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.ladtl': 'application/octet-stream' };
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.ladtl': 'application/octet-stream', '.conll': 'text/plain; charset=utf-8' };
 
-/** Serves the built demo plus `model.ladtl` on 127.0.0.1:`port` (0 = any free port). */
-export async function startDemoServer(o: { model: Uint8Array; port?: number; allowWasm?: boolean }): Promise<{ server: Server; url: string }> {
+/**
+ * Serves the built demo plus `model.ladtl` (and `source.conll`, the model's source sample for
+ * adapting, when given) on 127.0.0.1:`port` (0 = any free port).
+ */
+export async function startDemoServer(o: { model: Uint8Array; source?: string; port?: number; allowWasm?: boolean }): Promise<{ server: Server; url: string }> {
   const files = await buildDemo();
   files.set('model.ladtl', o.model);
+  if (o.source !== undefined) files.set('source.conll', new TextEncoder().encode(o.source));
   const policy = demoPolicy(o.allowWasm ?? true);
   const server = createServer((req, res) => {
     const name = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname.slice(1)) || 'index.html';
@@ -60,9 +65,10 @@ export async function startDemoServer(o: { model: Uint8Array; port?: number; all
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { model: { type: 'string' }, port: { type: 'string', default: '8377' }, 'no-wasm': { type: 'boolean', default: false } } });
-  if (!values.model) throw new Error('usage: npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--port 8377] [--no-wasm]');
-  const { url } = await startDemoServer({ model: readFileSync(values.model), port: Number(values.port), allowWasm: !values['no-wasm'] });
+  const { values } = parseArgs({ options: { model: { type: 'string' }, source: { type: 'string' }, port: { type: 'string', default: '8377' }, 'no-wasm': { type: 'boolean', default: false } } });
+  if (!values.model) throw new Error('usage: npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--source SAMPLE.tsv] [--port 8377] [--no-wasm]');
+  const source = values.source ? readFileSync(values.source, 'utf8') : undefined;
+  const { url } = await startDemoServer({ model: readFileSync(values.model), source, port: Number(values.port), allowWasm: !values['no-wasm'] });
   console.log(`demo at ${url} (Content-Security-Policy: ${demoPolicy(!values['no-wasm'])}); Ctrl-C to stop`);
 }
 

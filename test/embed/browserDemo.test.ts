@@ -1,9 +1,11 @@
 /**
  * The demo page (examples/06-browser-demo) in a real headless Chromium (Debian's `chromium` driven
  * by playwright-core, no browser download): it loads a model in a web worker, tags the text, shows
- * the entities, all under a strict Content-Security-Policy (no inline script, no eval), with and
- * without 'wasm-unsafe-eval'. The entities must equal what the same model gives in Node. A
- * screenshot is kept as a test artefact (test-artifacts/browser-demo.png, git-ignored).
+ * the entities, then adapts the model with La-DTL in the worker from three sentences typed with
+ * [text|Type] markup (progress bar to the end) and tags with the adapted model; all under a strict
+ * Content-Security-Policy (no inline script, no eval), with and without 'wasm-unsafe-eval'. The
+ * entities before adapting must equal what the same model gives in Node. A screenshot is kept as a
+ * test artefact (test-artifacts/browser-demo.png, git-ignored).
  *
  * Skipped, saying so, where no Chromium is installed (CHROMIUM_PATH, or /usr/bin/chromium).
  */
@@ -16,6 +18,7 @@ import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../examples/06-browser-demo/serve.ts';
 import { NerTagger } from '../../lib/embed/index.ts';
 import { syntheticModel } from '../helpers/syntheticModel.ts';
+import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
@@ -26,7 +29,8 @@ for (const allowWasm of [true, false]) {
   (available ? test : test.skip)(available ? name : `${name} — skipped: no Chromium at ${executablePath}`, async () => {
     const { bytes } = syntheticModel();
     const want = NerTagger.fromBytes(bytes).tag(TEXT).entities;
-    const { server, url } = await startDemoServer({ model: bytes, allowWasm });
+    const source = syntheticSentences(40, 1).map((x) => x.tokens.map((t, i) => `${t}\t${x.tags[i]}`).join('\n')).join('\n\n');
+    const { server, url } = await startDemoServer({ model: bytes, source, allowWasm });
     const profile = mkdtempSync(join(tmpdir(), 'ladtl-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath, headless: true,
@@ -50,11 +54,22 @@ for (const allowWasm of [true, false]) {
       await page.click('#tag');
       const second = NerTagger.fromBytes(bytes).tag('insulin was given daily .').entities;
       await page.waitForFunction((n) => document.querySelectorAll('#entities li').length === n && document.querySelector('#marked')?.textContent?.startsWith('insulin'), second.length);
+      // Adapt to a "new domain" (reversed word order) from three marked-up sentences, then tag with it.
+      await page.fill('#labelled', ['[gastritis|Disease] reported was not', 'daily [metformin|Drug] took she', '[nephritis|Disease] of history no'].join('\n'));
+      await page.click('#adapt');
+      await page.waitForSelector('#adapt-status[data-adapted], #adapt-status[data-error]', { timeout: 120_000 });
+      assert.not.ok(await page.locator('#adapt-status[data-error]').count(), `adapt error: ${await page.locator('#adapt-status').textContent()}`);
+      assert.is(await page.locator('#progress').evaluate((el) => (el as HTMLProgressElement).value), 1);
+      await page.fill('#text', 'daily metformin took she');
+      await page.click('#tag');
+      await page.waitForFunction(() => document.querySelector('#marked')?.textContent?.startsWith('daily'));
+      const adapted = await page.locator('#entities li').evaluateAll((lis) => lis.map((li) => `${(li as HTMLElement).dataset.type}:${(li as HTMLElement).dataset.start}-${(li as HTMLElement).dataset.end}`));
+      assert.equal(adapted, ['Drug:6-15'], 'the adapted model tags the new word order');
       assert.equal(violations, [], 'CSP violations');
       assert.equal(errors, [], 'page errors');
       if (process.env.LADTL_TEST_VERBOSE) {
         const d = await page.locator('#status').evaluate((el) => ({ ...(el as HTMLElement).dataset }));
-        console.log(`chromium (wasm ${allowWasm}): first tag after ${d.firstTagMs} ms, ${d.sentencesPerSecond} sentences/s in the worker`);
+        console.log(`chromium (wasm ${allowWasm}): first tag after ${d.firstTagMs} ms, ${d.sentencesPerSecond} sentences/s in the worker; ${await page.locator('#adapt-status').textContent()}`);
       }
       if (allowWasm) {
         mkdirSync('test-artifacts', { recursive: true });

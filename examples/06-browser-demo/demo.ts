@@ -9,8 +9,8 @@
  * worker over a batch of 200 copies of the text).
  *
  * Adapting: the user types a few sentences with entities marked as [text|Type]; the worker runs
- * La-DTL with the loaded model as the source domain (its sample of source sentences is
- * `source.conll` next to the page, or `?source=...`) for `?epochs=` epochs (default 10), reporting
+ * La-DTL with the loaded model as the source domain (its source sentences are the sample kept in the
+ * model file, or a CoNLL file named by `?source=...`) for `?epochs=` epochs (default 10), reporting
  * progress after every step, and later tags use the adapted model.
  */
 import { createTaggerWorker, type TagResult } from '../../lib/embed/browser.ts';
@@ -21,7 +21,8 @@ const labelled = $<HTMLTextAreaElement>('labelled'), adapt = $<HTMLButtonElement
 const params = new URLSearchParams(location.search);
 const worker = createTaggerWorker(new Worker(new URL('./ladtl.worker.min.js', import.meta.url), { type: 'module' }));
 const modelUrl = new URL(params.get('model') ?? 'model.ladtl', location.href).href;
-const sourceUrl = new URL(params.get('source') ?? 'source.conll', location.href).href;
+const sourceParam = params.get('source');
+const source = sourceParam ? { url: new URL(sourceParam, location.href).href } : undefined;
 const adaptEpochs = Number(params.get('epochs') ?? 10);
 const started = performance.now();
 
@@ -79,7 +80,7 @@ async function adaptNow(): Promise<void> {
   adaptStatus.textContent = 'adapting…';
   const t0 = performance.now();
   try {
-    const record = await worker.fineTune({ marked: labelled.value, source: { url: sourceUrl }, options: { epochs: adaptEpochs } }, (p) => {
+    const record = await worker.fineTune({ marked: labelled.value, source, options: { epochs: adaptEpochs } }, (p) => {
       progress.value = ((p.epoch - 1) * p.steps + p.step) / (p.epochs * p.steps);
       adaptStatus.textContent = `epoch ${p.epoch}/${p.epochs}, step ${p.step}/${p.steps}, loss ${p.loss.toFixed(3)}`;
     });

@@ -5,8 +5,9 @@
  *   npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--source SAMPLE.tsv] [--port 8377] [--no-wasm]
  *   then open http://127.0.0.1:8377/
  *
- * A model comes from `ladtl train` (or example 04); `--source` is a CoNLL sample of the data it was
- * trained on (a few hundred sentences), needed only for the page's "Adapt" (La-DTL). The policy is `default-src 'self'` (no inline
+ * A model comes from `ladtl train` (or example 04). The page's "Adapt" (La-DTL) uses the sample of
+ * training sentences `ladtl train` keeps in the model file (`--keep-sample`, 200 by default) as its
+ * source domain; `--source` serves a CoNLL file instead (the page then needs `?source=source.conll`). The policy is `default-src 'self'` (no inline
  * script or style, no eval) plus `'wasm-unsafe-eval'` for the WebAssembly matmul; `--no-wasm` drops
  * that too, and the cpu backend then falls back to its TypeScript matmul by itself. The browser test
  * (test/embed/browserDemo.test.ts) uses `startDemoServer` from here.
@@ -69,7 +70,7 @@ async function main(): Promise<void> {
   if (!values.model) throw new Error('usage: npx tsx examples/06-browser-demo/serve.ts --model MODEL.ladtl [--source SAMPLE.tsv] [--port 8377] [--no-wasm]');
   const source = values.source ? readFileSync(values.source, 'utf8') : undefined;
   const { url } = await startDemoServer({ model: readFileSync(values.model), source, port: Number(values.port), allowWasm: !values['no-wasm'] });
-  console.log(`demo at ${url} (Content-Security-Policy: ${demoPolicy(!values['no-wasm'])}); Ctrl-C to stop`);
+  console.log(`demo at ${url}${source !== undefined ? '?source=source.conll' : ''} (Content-Security-Policy: ${demoPolicy(!values['no-wasm'])}); Ctrl-C to stop`);
 }
 
 // Run as a script (not when the browser test imports startDemoServer).

@@ -34,10 +34,13 @@ export interface FineTuneOptions {
   onEpoch?(r: EpochReport & { trainF1: number | null }): void;
 }
 
-/** The adapted tagger (same vocabularies and labels), with a record of the adaptation. */
-export function fineTuneLaDtl(loaded: LoadedTagger, target: readonly Sentence[], source: readonly Sentence[], o: FineTuneOptions = {}): LoadedTagger {
+/**
+ * The adapted tagger (same vocabularies and labels), with a record of the adaptation. `source`
+ * defaults to the sample of training sentences kept in the model file (`ladtl train --keep-sample`).
+ */
+export function fineTuneLaDtl(loaded: LoadedTagger, target: readonly Sentence[], source: readonly Sentence[] = loaded.sample.map((s, i) => ({ ...s, line: i + 1 })), o: FineTuneOptions = {}): LoadedTagger {
   if (target.length === 0) throw new Error('fineTuneLaDtl: no target sentences to adapt to');
-  if (source.length === 0) throw new Error('fineTuneLaDtl: La-DTL needs source sentences (a sample of the model\'s own domain)');
+  if (source.length === 0) throw new Error('fineTuneLaDtl: La-DTL needs source sentences: a sample of the model\'s own domain (this model file keeps none; pass them, or train with --keep-sample)');
   const { vocab } = loaded;
   const split = (s: readonly Sentence[]) => ({ sentences: [...s], encoded: encodeAll(s, vocab) });
   const targetSplit = split(target);
@@ -61,6 +64,7 @@ export function fineTuneLaDtl(loaded: LoadedTagger, target: readonly Sentence[],
   return {
     tagger: run.tagger,
     vocab,
+    sample: loaded.sample,
     training: { ...loaded.training, fineTuned: { method: 'la-dtl', targetSentences: target.length, sourceSentences: source.length, epochs, bestEpoch: run.result.bestEpoch, trainF1: run.dev?.f1 ?? null } },
   };
 }

@@ -26,8 +26,11 @@ export interface FineTuneProgress {
 export interface FineTuneRequest {
   /** One sentence per line, entities as `[text|Type]` (markup.ts). */
   marked: string;
-  /** The model's own domain: CoNLL text (token … tag per line), or a URL to fetch it from. */
-  source: { conll: string } | { url: string };
+  /**
+   * The model's own domain: CoNLL text (token … tag per line) or a URL to fetch it from; by default
+   * the sample kept in the model file.
+   */
+  source?: { conll: string } | { url: string };
   options?: Pick<FineTuneOptions, 'epochs' | 'learningRate' | 'seed'>;
 }
 
@@ -86,7 +89,8 @@ export function serveTagger(port: PortLike): void {
   port.start?.();
 }
 
-async function sourceSentences(source: FineTuneRequest['source']): Promise<Sentence[]> {
+async function sourceSentences(source: FineTuneRequest['source']): Promise<Sentence[] | undefined> {
+  if (!source) return undefined;
   if ('conll' in source) return parseConll(source.conll, { file: '<source sample>' });
   const response = await fetch(source.url);
   if (!response.ok) throw new Error(`source sample ${source.url}: HTTP ${response.status}`);

@@ -16,4 +16,4 @@ export {
 export { ModelFileError, type ModelFileErrorReason } from './modelFileError.ts';
 export { collectParameters, restoreParameters, assertSameLabels, type ParameterSlot } from './parameters.ts';
 export { crc32, crc32Hex } from './crc32.ts';
-export { encodeTagger, decodeTagger, TAGGER_KIND, type TaggerVocabulary, type LoadedTagger } from './taggerFile.ts';
+export { encodeTagger, decodeTagger, TAGGER_KIND, type TaggerVocabulary, type LoadedTagger, type SampleSentence } from './taggerFile.ts';

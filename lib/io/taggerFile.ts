@@ -23,15 +23,38 @@ export interface LoadedTagger {
   vocab: TaggerVocabulary;
   /** Whatever the trainer recorded (corpus paths, scores, options). */
   training: Record<string, unknown>;
+  /**
+   * Labelled sentences of the training data kept in the file (`ladtl train --keep-sample`): the
+   * model's own domain, which La-DTL fine-tuning uses as its source. Empty when none were kept.
+   */
+  sample: SampleSentence[];
 }
 
-/** Serialises a tagger with its vocabularies. */
-export function encodeTagger(tagger: Tagger, vocab: TaggerVocabulary, training: Record<string, unknown> = {}): Uint8Array {
+/** A kept training sentence: tokens and tags of equal length. */
+export interface SampleSentence {
+  tokens: string[];
+  tags: string[];
+}
+
+function parseSample(raw: unknown, source: string): SampleSentence[] {
+  if (raw === undefined) return [];
+  const bad = (i: number, why: string) => new ModelFileError(source, 'invalid-contents', `kept sample sentence ${i} ${why}`);
+  if (!Array.isArray(raw)) throw new ModelFileError(source, 'invalid-contents', 'the kept sample is not a list of sentences');
+  return raw.map((s, i) => {
+    const { tokens, tags } = (s ?? {}) as { tokens?: unknown; tags?: unknown };
+    if (!Array.isArray(tokens) || !Array.isArray(tags) || !tokens.every((t) => typeof t === 'string') || !tags.every((t) => typeof t === 'string')) throw bad(i, 'needs string lists tokens and tags');
+    if (tokens.length === 0 || tokens.length !== tags.length) throw bad(i, `has ${tokens.length} tokens and ${tags.length} tags`);
+    return { tokens: tokens as string[], tags: tags as string[] };
+  });
+}
+
+/** Serialises a tagger with its vocabularies (and, optionally, a sample of its training sentences). */
+export function encodeTagger(tagger: Tagger, vocab: TaggerVocabulary, training: Record<string, unknown> = {}, sample: readonly SampleSentence[] = []): Uint8Array {
   assertSameLabels(tagger.config.labels, vocab.labels.tags, 'encodeTagger');
   return encodeModelFile({
     kind: TAGGER_KIND,
     config: tagger.config,
-    metadata: { words: vocab.words.toJSON(), chars: vocab.chars?.toJSON() ?? null, labels: vocab.labels.toJSON(), training },
+    metadata: { words: vocab.words.toJSON(), chars: vocab.chars?.toJSON() ?? null, labels: vocab.labels.toJSON(), training, ...(sample.length ? { sample: sample.map((s) => ({ tokens: s.tokens, tags: s.tags })) } : {}) },
     tensors: collectParameters(tagger.namedParameters()),
   });
 }
@@ -46,7 +69,7 @@ export function decodeTagger(bytes: Uint8Array | ArrayBuffer, source = '<bytes>'
     throw new ModelFileError(source, 'invalid-contents', `holds a '${contents.kind}' model, not a '${TAGGER_KIND}'`);
   }
   const config = contents.config as TaggerConfig;
-  const meta = contents.metadata as { words: unknown; chars: unknown; labels: unknown; training?: Record<string, unknown> };
+  const meta = contents.metadata as { words: unknown; chars: unknown; labels: unknown; training?: Record<string, unknown>; sample?: unknown };
   let vocab: TaggerVocabulary;
   try {
     vocab = {
@@ -65,5 +88,5 @@ export function decodeTagger(bytes: Uint8Array | ArrayBuffer, source = '<bytes>'
   // The seed is irrelevant: every parameter is overwritten from the file.
   const tagger = new Tagger(config, new Rng(0));
   restoreParameters(tagger.namedParameters(), contents.tensors, source);
-  return { tagger, vocab, training: meta.training ?? {} };
+  return { tagger, vocab, training: meta.training ?? {}, sample: parseSample(meta.sample, source) };
 }

@@ -3,6 +3,7 @@
  * bad input give one clear line and a non-zero exit code.
  */
 import { test } from 'uvu';
+import { decodeTagger } from '../../lib/io/index.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,9 @@ test('train writes a model that eval and tag can use', async () => {
   assert.match(r.out, /processed \d+ tokens with \d+ phrases/);
   assert.ok(existsSync(model));
   assert.equal(readdirSync(dir).filter((f) => f.endsWith('.tmp')), [], 'no temp files left behind');
+  // The first training sentences are kept in the file (--keep-sample, default 200) for fine-tuning.
+  const kept = decodeTagger(readFileSync(model)).sample;
+  assert.ok(kept.length > 0 && kept.length <= 200, `kept ${kept.length} sentences`);
 
   const e = await run(['eval', '--model', model, '--test', devFile]);
   assert.is(e.code, 0, e.err);

@@ -18,7 +18,6 @@ import { chromium } from 'playwright-core';
 import { startDemoServer } from '../../examples/06-browser-demo/serve.ts';
 import { NerTagger } from '../../lib/embed/index.ts';
 import { syntheticModel } from '../helpers/syntheticModel.ts';
-import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
@@ -29,8 +28,8 @@ for (const allowWasm of [true, false]) {
   (available ? test : test.skip)(available ? name : `${name} — skipped: no Chromium at ${executablePath}`, async () => {
     const { bytes } = syntheticModel();
     const want = NerTagger.fromBytes(bytes).tag(TEXT).entities;
-    const source = syntheticSentences(40, 1).map((x) => x.tokens.map((t, i) => `${t}\t${x.tags[i]}`).join('\n')).join('\n\n');
-    const { server, url } = await startDemoServer({ model: bytes, source, allowWasm });
+    // Adapting uses the source sample kept in the model file.
+    const { server, url } = await startDemoServer({ model: bytes, allowWasm });
     const profile = mkdtempSync(join(tmpdir(), 'ladtl-chromium-'));
     const context = await chromium.launchPersistentContext(profile, {
       executablePath, headless: true,

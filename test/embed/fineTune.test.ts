@@ -63,6 +63,16 @@ test('fineTuneLaDtl: a tag outside the model\'s labels, or no sentences, is an e
   assert.throws(() => fineTuneLaDtl(loaded, bad, syntheticSentences(5, 1)), /Chemical/);
   assert.throws(() => fineTuneLaDtl(loaded, [], syntheticSentences(5, 1)), /no target sentences/);
   assert.throws(() => fineTuneLaDtl(loaded, syntheticSentences(5, 2), []), /needs source sentences/);
+  assert.throws(() => fineTuneLaDtl({ ...loaded, sample: [] }, syntheticSentences(5, 2)), /keeps none; pass them, or train with --keep-sample/);
+});
+
+test('the kept sample round-trips through the model file and is the default source', () => {
+  const loaded = decodeTagger(syntheticModel().bytes);
+  assert.is(loaded.sample.length, 40);
+  assert.equal(loaded.sample[0].tokens.length, loaded.sample[0].tags.length);
+  const adapted = fineTuneLaDtl(loaded, syntheticSentences(4, 9), undefined, { epochs: 2 });
+  assert.is((adapted.training.fineTuned as { sourceSentences: number }).sourceSentences, 40);
+  assert.is(decodeTagger(encodeTagger(adapted.tagger, adapted.vocab, adapted.training, adapted.sample)).sample.length, 40);
 });
 
 test.run();

@@ -58,6 +58,9 @@ test('worker protocol: fine-tuning from marked-up lines reports progress, then t
     assert.ok(progress.length >= 12 && progress[progress.length - 1] === 12, `progress epochs ${progress.join(',')}`);
     const r = await client.tag('daily metformin took she');
     assert.equal(r.tags, ['O', 'B-Drug', 'O', 'O']);
+    // Without a source, the model file's kept sample is the source domain.
+    const fromSample = await client.fineTune({ marked, options: { epochs: 3 } });
+    assert.is(fromSample.sourceSentences, 40);
     await client.fineTune({ marked: 'a [b|Chemical]', source: { conll: source } }).then(() => assert.unreachable('unknown type accepted'), (e: Error) => assert.match(e.message, /Chemical/));
   } finally {
     close();

@@ -29,6 +29,7 @@ const SPECS: Record<string, OptionSpec> = {
   'tag-scheme': { type: 'string', value: 'BIO|BIOES', help: 'scheme the model tags in', default: 'BIO' },
   unconstrained: { type: 'boolean', help: 'allow transitions the scheme forbids (e.g. O → I-X)' },
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf (slower)' },
+  'keep-sample': { type: 'string', value: 'N', help: 'keep the first N training sentences in the model file: the source domain for La-DTL fine-tuning in a page (lib/embed)', default: '200' },
   'output-dropout': { type: 'string', value: 'P', help: 'dropout on the Bi-LSTM outputs (not in the paper)', default: '0' },
   ...modelOptions({ lr: '0.001', batch: '16' }),
   ...CORPUS_OPTIONS,
@@ -69,6 +70,7 @@ export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger a
     const progress = new ProgressLine();
     const started = Date.now();
     const seed = o.integer('seed');
+    const sample = train.slice(0, o.integer('keep-sample', 0)).map((s) => ({ tokens: s.tokens, tags: s.tags }));
     const { tagger, dev: bestDev, result } = trainTagger(config, vocab, data, {
       epochs: o.integer('epochs', 1), batchSize: o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS),
       learningRate: o.number('lr', (v) => v > 0, 'a positive number'), clipNorm: o.number('clip', (v) => v >= 0, '>= 0') || undefined,
@@ -88,7 +90,7 @@ export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger a
         console.log(`epoch ${r.epoch}: loss ${r.meanLoss.toFixed(4)}, ${r.tokensPerSecond.toFixed(0)} tokens/s, ${formatDuration(r.seconds)}; dev P ${r.dev.precision.toFixed(2)} R ${r.dev.recall.toFixed(2)} F1 ${r.dev.f1.toFixed(2)}${r.best ? '  (best, saved)' : ''}`);
       },
       onBest: (t, epoch, devResult) => {
-        writeModelFileAtomic(outPath, encodeTagger(t, vocab, { train: trainPath, dev: devPath, epoch, devF1: devResult.f1, seed, options: argv }));
+        writeModelFileAtomic(outPath, encodeTagger(t, vocab, { train: trainPath, dev: devPath, epoch, devF1: devResult.f1, seed, options: argv }, sample));
       },
     });
     console.log(`best epoch ${result.bestEpoch} (dev F1 ${bestDev?.f1.toFixed(2)})${result.stoppedEarly ? ', stopped early' : ''}; ${formatDuration((Date.now() - started) / 1000)} in all; model ${outPath}`);

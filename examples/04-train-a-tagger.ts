@@ -12,7 +12,7 @@
 import { readCorpusFile } from '../lib/data/nodeFiles.ts';
 import { NerTagger } from '../lib/embed/index.ts';
 import { encodeTagger } from '../lib/io/index.ts';
-import { buildVocab, encodeAll, evaluateTagger, trainTagger } from '../lib/train/index.ts';
+import { buildVocab, encodeAll, encodeSplit, evaluateTagger, trainTagger } from '../lib/train/index.ts';
 
 const dataDir = process.argv[2] ?? process.env.LADTL_DATA ?? '../shared/data';
 const read = (split: string) => readCorpusFile(`${dataDir}/zh-ccks2017/course/${split}.tsv`);
@@ -20,11 +20,10 @@ const train = read('train'), dev = read('dev'), test = read('test');
 const vocab = buildVocab(train, { minCount: 1, lowercase: false, normalizeDigits: true, chars: false, scheme: 'BIO' });
 console.log(`train ${train.length} / dev ${dev.length} / test ${test.length} sentences; ${vocab.words.size} characters; labels ${vocab.labels.tags.join(' ')}`);
 
-const split = (s: typeof train) => ({ sentences: s, encoded: encodeAll(s, vocab) });
 const { tagger } = trainTagger({
   encoder: { wordVocabularySize: vocab.words.size, wordDim: 100, char: 'none', charVocabularySize: 0, charDim: 30, charSize: 50, hidden: 100, dropout: 0.5 },
   labels: [...vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,
-}, vocab, { train: split(train), dev: split(dev) }, {
+}, vocab, { train: encodeSplit(train, vocab), dev: encodeSplit(dev, vocab) }, {
   epochs: 8, batchSize: 15, optimizer: 'adam', learningRate: 0.002, clipNorm: 5, weightDecay: 0.001, seed: 1,
   onEpoch: (r) => console.log(`epoch ${r.epoch}: mean loss ${r.meanLoss.toFixed(3)}, ${r.tokensPerSecond.toFixed(0)} tokens/s, dev F1 ${r.dev.f1.toFixed(2)}${r.best ? '  (best so far: kept)' : ''}`),
 });

@@ -46,7 +46,9 @@ export interface GpuContext {
   compiledKernels(): number;
   /**
    * Runs the named kernel (compiled on first use) over `size` threads and returns its flat float32
-   * output; `size` and every array argument are checked against `maxElements` first.
+   * output; `size` and every array argument are checked against `maxElements` first. The output may
+   * be GPU.js's own buffer, reused by the next call of the same kernel: read or copy it before that
+   * (every kernel file consumes it at once, except where it says it copies).
    */
   run(name: string, source: KernelSource, size: number, args: unknown[]): Float32Array;
   describe(): string;
@@ -101,8 +103,7 @@ export function createGpuContext(mode: GpuMode = 'auto', options: GpuContextOpti
     }
     kernel.setOutput([Math.max(1, size)]);
     const out = kernel(...args);
-    // A copy: GPU.js may hand the same output buffer back on the next call of this kernel.
-    if (out instanceof Float32Array && out.length >= size) return out.slice(0, size);
+    if (out instanceof Float32Array && out.length >= size) return out.length === size ? out : out.subarray(0, size);
     throw new Error(`gpu backend (${actual}): kernel ${name} returned ${Object.prototype.toString.call(out)}, expected a Float32Array`);
   }
 

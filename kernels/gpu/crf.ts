@@ -166,8 +166,9 @@ export function gpuCrfForwardBackward(ctx: GpuContext, emissions: FloatArray, tr
     }
   }
   const z32 = Float32Array.from(logZ);
-  const unary = ctx.run('crfUnary', unaryKernel, B * T * K, [alpha, beta, z32, len, T, K]);
-  const pairwise = ctx.run('crfPairwise', pairwiseKernel, B * K * K, [alpha, beta, E, A, z32, len, T, K]);
+  // Copies: these leave the kernel, and the context's output buffers are reused by the next call.
+  const unary = ctx.run('crfUnary', unaryKernel, B * T * K, [alpha, beta, z32, len, T, K]).slice();
+  const pairwise = ctx.run('crfPairwise', pairwiseKernel, B * K * K, [alpha, beta, E, A, z32, len, T, K]).slice();
   return { logZ, unary, pairwise };
 }
 

@@ -13,4 +13,3 @@ function gpuModeFromEnvironment(): string | undefined {
 
 registerBackend('gpu', () => makeGpuBackend(parseGpuMode(gpuModeFromEnvironment())));
 
-export { makeGpuBackend, parseGpuMode };

@@ -19,4 +19,5 @@ export {
 export { encodeSentence, collate, makeBatches, type EncodedSentence, type Batch, type BatchOptions } from './batching.ts';
 export { parseOrderFile, fewLabelCount, fewLabelSubset, seededOrder, type FewLabelSubset } from './subsets.ts';
 export { decodeUtf8, findInvalidUtf8 } from './utf8.ts';
+export { isCharacterLevelCorpus, isCharacterLevelVocabulary } from './characterLevel.ts';
 export { parseEmbeddings, type PretrainedVectors } from './embeddings.ts';

@@ -17,7 +17,7 @@
  */
 import type { Sentence } from '../data/index.ts';
 import type { LoadedTagger } from '../io/index.ts';
-import { encodeAll, trainTransfer, type EpochReport, type StepProgress } from '../train/index.ts';
+import { encodeSplit, trainTransfer, type EpochReport, type StepProgress } from '../train/index.ts';
 import { METHODS, type TransferHyper } from '../transfer/index.ts';
 
 export interface FineTuneOptions {
@@ -42,11 +42,10 @@ export function fineTuneLaDtl(loaded: LoadedTagger, target: readonly Sentence[],
   if (target.length === 0) throw new Error('fineTuneLaDtl: no target sentences to adapt to');
   if (source.length === 0) throw new Error('fineTuneLaDtl: La-DTL needs source sentences: a sample of the model\'s own domain (this model file keeps none; pass them, or train with --keep-sample)');
   const { vocab } = loaded;
-  const split = (s: readonly Sentence[]) => ({ sentences: [...s], encoded: encodeAll(s, vocab) });
-  const targetSplit = split(target);
+  const targetSplit = encodeSplit(target, vocab);
   const epochs = o.epochs ?? 20;
   const loadedParams = loaded.tagger.namedParameters();
-  const run = trainTransfer(METHODS['la-dtl'], loaded.tagger.config, vocab, { source: { train: split(source) }, target: { train: targetSplit, dev: targetSplit } }, {
+  const run = trainTransfer(METHODS['la-dtl'], loaded.tagger.config, vocab, { source: { train: encodeSplit(source, vocab) }, target: { train: targetSplit, dev: targetSplit } }, {
     epochs, batchSize: o.batchSize ?? Math.min(15, target.length), optimizer: 'adam', learningRate: o.learningRate ?? 0.002, clipNorm: 5,
     seed: o.seed ?? 1, hyper: o.hyper,
     // Start from the loaded model: encoder as it is, both CRFs from its CRF.

@@ -11,9 +11,8 @@
  * of the tag the Viterbi path gave that token (forward-backward, paper E2–E5). 1 means the model
  * puts all its probability on this labelling of every token of the span.
  */
-import { encodeSentence, entitySpans } from '../data/index.ts';
+import { collate, encodeSentence, entitySpans, isCharacterLevelVocabulary } from '../data/index.ts';
 import { decodeTagger, type LoadedTagger } from '../io/index.ts';
-import { collate } from '../data/index.ts';
 import { noGrad } from '../autodiff/index.ts';
 import { tokenizeText, type TextToken, type TokenizeMode } from './tokenize.ts';
 
@@ -36,20 +35,12 @@ export interface TagResult {
   entities: TaggedEntity[];
 }
 
-/** True when (nearly) every vocabulary entry is one code point: a character-level model. */
-function isCharLevel(tokens: string[]): boolean {
-  const real = tokens.slice(2);
-  if (real.length === 0) return false;
-  return real.filter((t) => Array.from(t).length === 1).length / real.length > 0.95;
-}
-
 export class NerTagger {
   /** How text is split: `chars` for a character-level model, `words` otherwise. */
   readonly tokenizeMode: TokenizeMode;
 
   constructor(readonly model: LoadedTagger) {
-    const words = model.vocab.words;
-    this.tokenizeMode = isCharLevel(Array.from({ length: words.size }, (_, i) => words.token(i))) ? 'chars' : 'words';
+    this.tokenizeMode = isCharacterLevelVocabulary(model.vocab.words) ? 'chars' : 'words';
   }
 
   /** Loads a model from its bytes, or fetches it from a URL first (`fetch` must exist). */
@@ -97,11 +88,12 @@ export class NerTagger {
       chunk.forEach(([tokens, index], r) => {
         const tagIds = Array.from(ids.subarray(r * T, r * T + tokens.length));
         const tags = tagIds.map((id) => vocab.labels.tag(id));
+        const input = inputs[index];
+        const source = typeof input === 'string' ? input : tokens.map((t) => t.text).join(' ');
         const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
           let p = 0;
           for (let t = span.start; t < span.end; t++) p += marginals[(r * T + t) * K + tagIds[t]];
           const start = tokens[span.start].start, end = tokens[span.end - 1].end;
-          const source = typeof inputs[index] === 'string' ? (inputs[index] as string) : tokens.map((t) => t.text).join(' ');
           return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
         });
         results[index] = { tokens, tags, entities };

@@ -8,7 +8,7 @@ export { exponentialDecay, ExponentialDecaySchedule, type ExponentialDecayOption
 export { clipGradNorm } from './clipping.ts';
 export { guardStep, assertFiniteParameters, NonFiniteParameterError } from './finiteGuard.ts';
 export { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainLoopOptions, type TrainResult } from './trainLoop.ts';
-export { buildVocab, typesOf, withScheme, encodeAll, predictTags, evaluateTagger, type TaggerVocab, type VocabOptions } from './taggerData.ts';
+export { buildVocab, typesOf, withScheme, encodeAll, encodeSplit, predictTags, evaluateTagger, type TaggerVocab, type VocabOptions } from './taggerData.ts';
 export { makeOptimizer, OPTIMIZERS, type OptimizerName } from './optimizerFactory.ts';
 export { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
 export { trainTagger, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';

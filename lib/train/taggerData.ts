@@ -2,6 +2,7 @@
  * Between corpora and the tagger: vocabularies and label sets built from training sentences,
  * sentences encoded to ids, and predictions turned back into tag strings and conlleval scores.
  */
+import type { Split } from './trainTransfer.ts';
 import {
   type Sentence, type TagScheme, type EncodedSentence, LabelSet, Vocabulary, wordVocabularyFrom, charVocabularyFrom,
   encodeSentence, collate, convertTags, splitTag,
@@ -52,6 +53,11 @@ export function withScheme(sentences: readonly Sentence[], from: TagScheme, to: 
 /** Encodes sentences (tags already in the vocab's scheme). */
 export function encodeAll(sentences: readonly Sentence[], vocab: TaggerVocab): EncodedSentence[] {
   return sentences.map((s) => encodeSentence(s, vocab.words, vocab.chars, vocab.labels));
+}
+
+/** Sentences with their encoding: a training, dev or test split as the trainers take it. */
+export function encodeSplit(sentences: readonly Sentence[], vocab: TaggerVocab): Split {
+  return { sentences, encoded: encodeAll(sentences, vocab) };
 }
 
 /** Tags every sentence (in input order) in batches; returns tag strings in the vocab's scheme. */

@@ -5,7 +5,7 @@
  * train), and every split encoded.
  */
 import { type Sentence, type LabelMap, type TagScheme, applyLabelMap, fewLabelSubset } from '../data/index.ts';
-import { buildVocab, encodeAll, withScheme, type TaggerVocab } from './taggerData.ts';
+import { buildVocab, encodeSplit, withScheme, type TaggerVocab } from './taggerData.ts';
 import type { Split, TransferData } from './trainTransfer.ts';
 
 /** One side's corpus as read from disk (BIO tags, before label mapping). */
@@ -50,7 +50,7 @@ export function preparePairCorpus(source: CorpusFiles, target: CorpusFiles, o: P
   const vocab = buildVocab([...sourceTrain, ...targetTrain], {
     minCount: o.minCount, lowercase: o.lowercase, normalizeDigits: o.normalizeDigits, chars: o.chars, scheme: o.scheme, types: o.sharedLabels,
   });
-  const split = (s: Sentence[]): Split => ({ sentences: s, encoded: encodeAll(s, vocab) });
+  const split = (s: Sentence[]): Split => encodeSplit(s, vocab);
   return {
     vocab,
     data: { source: { train: split(sourceTrain) }, target: { train: split(targetTrain), dev: split(targetDev) } },

@@ -5,7 +5,7 @@
  */
 import { encodeTagger } from '../../lib/io/index.ts';
 import type { Tagger } from '../../lib/nn/index.ts';
-import { buildVocab, encodeAll, trainTagger, type TaggerVocab } from '../../lib/train/index.ts';
+import { buildVocab, encodeSplit, trainTagger, type TaggerVocab } from '../../lib/train/index.ts';
 import { syntheticSentences } from './syntheticCorpus.ts';
 
 let cached: { bytes: Uint8Array; vocab: TaggerVocab; tagger: Tagger } | null = null;
@@ -14,7 +14,7 @@ export function syntheticModel(): { bytes: Uint8Array; vocab: TaggerVocab; tagge
   if (cached) return cached;
   const train = syntheticSentences(120, 1), dev = syntheticSentences(30, 2, true);
   const vocab = buildVocab(train, { minCount: 1, lowercase: false, normalizeDigits: false, chars: true, scheme: 'BIO' });
-  const data = { train: { sentences: train, encoded: encodeAll(train, vocab) }, dev: { sentences: dev, encoded: encodeAll(dev, vocab) } };
+  const data = { train: encodeSplit(train, vocab), dev: encodeSplit(dev, vocab) };
   const { tagger } = trainTagger({
     encoder: { wordVocabularySize: vocab.words.size, wordDim: 24, char: 'cnn', charVocabularySize: vocab.chars!.size, charDim: 12, charSize: 12, hidden: 24, dropout: 0.2 },
     labels: [...vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,

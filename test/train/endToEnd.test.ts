@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import type { Sentence } from '../../lib/data/index.ts';
 import { readCorpusFile } from '../../lib/data/nodeFiles.ts';
 import { evaluateSentences } from '../../lib/eval/index.ts';
-import { buildVocab, encodeAll, trainTagger, type EpochReport } from '../../lib/train/index.ts';
+import { buildVocab, encodeSplit, trainTagger, type EpochReport } from '../../lib/train/index.ts';
 import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 import { hasSharedData, sharedPath } from '../data/util.ts';
 import '../../lib/backend/gpu.ts';
@@ -38,7 +38,7 @@ function majorityBaselineF1(train: readonly Sentence[], heldOut: readonly Senten
 
 function trainSmall(train: Sentence[], dev: Sentence[], char: 'cnn' | 'none', epochs: number) {
   const vocab = buildVocab(train, { minCount: 1, lowercase: false, normalizeDigits: false, chars: char !== 'none', scheme: 'BIO' });
-  const data = { train: { sentences: train, encoded: encodeAll(train, vocab) }, dev: { sentences: dev, encoded: encodeAll(dev, vocab) } };
+  const data = { train: encodeSplit(train, vocab), dev: encodeSplit(dev, vocab) };
   const epochsSeen: EpochReport[] = [];
   const { dev: best } = trainTagger({
     encoder: { wordVocabularySize: vocab.words.size, wordDim: 32, char, charVocabularySize: vocab.chars?.size ?? 0, charDim: 16, charSize: 16, hidden: 32, dropout: 0.2 },

@@ -10,7 +10,7 @@ import { makeBatches } from '../../lib/data/index.ts';
 import type { TaggerConfig } from '../../lib/nn/index.ts';
 import type { EvalResult } from '../../lib/eval/index.ts';
 import { METHODS, METHOD_NAMES, parseMethods, type MethodName, type TransferModel } from '../../lib/transfer/index.ts';
-import { buildVocab, encodeAll, evaluateTagger, trainTransfer, type TransferTrainOptions } from '../../lib/train/index.ts';
+import { buildVocab, encodeSplit, evaluateTagger, trainTransfer, type TransferTrainOptions } from '../../lib/train/index.ts';
 import { syntheticSentences } from '../helpers/syntheticCorpus.ts';
 import { assertThrowsWith } from '../helpers/assert.ts';
 
@@ -44,7 +44,7 @@ test('method table: the terms of E11 each method switches on', () => {
 // Tiny corpora: the source, a few target training sentences, held-out target dev sentences.
 const source = syntheticSentences(60, 1), targetTrain = syntheticSentences(20, 3), targetDev = syntheticSentences(20, 4, true);
 const vocab = buildVocab([...source, ...targetTrain], { minCount: 1, lowercase: false, normalizeDigits: false, chars: true, scheme: 'BIO' });
-const split = (s: Sentence[]) => ({ sentences: s, encoded: encodeAll(s, vocab) });
+const split = (s: Sentence[]) => encodeSplit(s, vocab);
 const data = { source: { train: split(source) }, target: { train: split(targetTrain), dev: split(targetDev) } };
 
 function config(char: 'none' | 'cnn'): TaggerConfig {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join, resolve } from 'node:path';
 import { readCorpusFile, readPairsFile, readOrderFile } from '../../data/nodeFiles.ts';
-import { type PairSpec, type Sentence, type LabelMap, seededOrder, splitTag } from '../../data/index.ts';
+import { type PairSpec, type Sentence, type LabelMap, seededOrder, splitTag, isCharacterLevelCorpus } from '../../data/index.ts';
 import { Rng } from '../../tensor/index.ts';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { crc32, crc32Hex } from '../../io/index.ts';
@@ -165,7 +165,7 @@ function assignRuns(pairs: string[], fracs: number[], methods: MethodSpec[], see
 }
 
 /**
- * Runs the grid in `jobs` child processes (each takes every jobs-th run), passing their output
+ * Runs the grid in `jobs` child processes (each its share from `assignRuns`), passing their output
  * through with a prefix; resolves to the first non-zero exit code, or 0.
  */
 function runWorkers(argv: string[], jobs: number, outDir: string): Promise<number> {
@@ -247,7 +247,7 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
     const snapshot = worker ? JSON.parse(process.env[SNAPSHOT_ENV] ?? '{}') as Record<string, string> : {};
     const mine = worker ? assignRuns(pairs.map((p) => p.spec.id), fracs, methods, seeds, outDir, snapshot, workerCount)[workerIndex] : null;
     for (const pair of pairs) {
-      const charLevel = pair.target.files.train.slice(0, 200).every((s) => s.tokens.every((t) => Array.from(t).length === 1));
+      const charLevel = isCharacterLevelCorpus(pair.target.files.train);
       const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
       for (const fraction of fracs) {
         columns.push(columnName(pair.spec.id, fraction));
@@ -264,10 +264,11 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
           encoder: { wordVocabularySize: corpus.vocab.words.size, wordDim: model.wordDim, char, charVocabularySize: corpus.vocab.chars?.size ?? 0, charDim: 30, charSize: 50, hidden: model.hidden, dropout: model.dropout },
           labels: [...corpus.vocab.labels.tags], scheme: 'BIO', constrained: true, boundary: true,
         };
+        // Everything a run's outcome depends on but its method and seed (those are in its file path).
+        const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c, data: dataHash, trainer: TRAINER_VERSION }))));
         for (const method of methods) {
           for (let seed = 1; seed <= seeds; seed++) {
             index++;
-            const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify({ config, training, counts: c, data: dataHash, trainer: TRAINER_VERSION }))));
             const file = runFile(outDir, pair.spec.id, fraction, method.name, seed);
             if (worker) {
               if (snapshot[file] === configHash || !mine!.has(file)) continue;

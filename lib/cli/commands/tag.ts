@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { parseConll, encodeSentence, entitySpans, decodeUtf8, type Sentence } from '../../data/index.ts';
+import { parseConll, encodeSentence, entitySpans, decodeUtf8, isCharacterLevelVocabulary, type Sentence } from '../../data/index.ts';
 import { predictTags } from '../../train/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
@@ -19,13 +19,6 @@ const SPECS: Record<string, OptionSpec> = {
   split: { type: 'string', value: 'auto|spaces|chars', help: 'how a line becomes tokens; auto: characters for a character-level model', default: 'auto' },
   format: { type: 'string', value: 'conll|json', help: 'output format', default: 'conll' },
 };
-
-/** True when (nearly) every vocabulary entry is one code point: a character-level model. */
-function isCharLevel(tokens: string[]): boolean {
-  const real = tokens.slice(2);
-  if (real.length === 0) return false;
-  return real.filter((t) => Array.from(t).length === 1).length / real.length > 0.95;
-}
 
 export const tagCommand = defineCommand('tag', 'tag sentences with a model (CoNLL or JSON entities out)', SPECS, (o) => {
     const modelPath = o.string('model');
@@ -39,7 +32,7 @@ export const tagCommand = defineCommand('tag', 'tag sentences with a model (CoNL
       sentences = parseConll(text, { file: source, tagColumn: undefined }).map((s) => ({ ...s, tags: s.tokens.map(() => 'O') }));
     } else {
       const split = o.choice('split', ['auto', 'spaces', 'chars'] as const);
-      const chars = split === 'chars' || (split === 'auto' && isCharLevel(Array.from({ length: vocab.words.size }, (_, i) => vocab.words.token(i))));
+      const chars = split === 'chars' || (split === 'auto' && isCharacterLevelVocabulary(vocab.words));
       sentences = [];
       text.split('\n').forEach((raw, i) => {
         const line = raw.replace(/\r$/, '');

@@ -18,6 +18,7 @@ test('context: each kernel compiles once and is reused across shapes; oversized 
   const rng = new Rng(7);
   for (const ctx of gpuContexts()) {
     const before = ctx.compiledKernels();
+    assert.ok(before > 0, `[${ctx.mode}] the twin checks compiled no kernel`);
     for (const [m, k, n] of [[2, 3, 4], [5, 1, 7], [9, 9, 9]]) gpuMatmul(ctx, randomArray(rng, m * k), randomArray(rng, k * n), new Float32Array(m * n), { m, k, n });
     // matmul already ran in the tests above (same context), so no new kernel may appear.
     assert.is(ctx.compiledKernels(), before, `[${ctx.mode}] kernels compiled`);

@@ -18,6 +18,7 @@
  *    65k pairs) and |Δ gradient| ≤ 1e-4·max|gradient|.
  */
 import * as assert from 'uvu/assert';
+import { assertWithin } from '../../helpers/assert.ts';
 import * as cpu from '../../../kernels/cpu/index.ts';
 import { type GpuContext, gpuCrfForwardBackward, gpuGaussianMmd, gpuLstmCellBackward, gpuLstmCellForward, gpuMatmul, gpuViterbi } from '../../../kernels/gpu/index.ts';
 import { Rng } from '../../../lib/tensor/index.ts';
@@ -34,15 +35,6 @@ function maxAbs(a: ArrayLike<number>): number {
   let m = 0;
   for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]));
   return m;
-}
-
-/** Fails naming the first element outside `tol(i)`. */
-function assertClose(what: string, got: ArrayLike<number>, want: ArrayLike<number>, tol: (i: number) => number): void {
-  assert.is(got.length, want.length, `${what}: length`);
-  for (let i = 0; i < want.length; i++) {
-    const d = Math.abs(got[i] - want[i]);
-    if (!(d <= tol(i))) assert.unreachable(`${what}[${i}]: gpu ${got[i]} vs cpu ${want[i]} (|Δ| ${d.toExponential(2)} > ${tol(i).toExponential(2)})`);
-  }
 }
 
 /** One named check; `run` throws (uvu assertion error) on a mismatch. */
@@ -74,7 +66,7 @@ export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): T
               for (let p = 0; p < k; p++) s += Math.abs(a[3 + (transA ? p * m + i : i * k + p)] * b[2 + (transB ? j * k + p : p * n + j)]);
               bound[1 + i * n + j] = 2 * (k + 1) * U * s + 1e-30;
             }
-            assertClose(`matmul ${m}×${k}×${n} tA=${transA} tB=${transB} acc=${accumulate}`, got, want, (i) => bound[i]);
+            assertWithin(got, want, (i) => bound[i], `matmul ${m}×${k}×${n} tA=${transA} tB=${transB} acc=${accumulate}`);
           }
         }
       }
@@ -90,15 +82,15 @@ export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): T
       cpu.lstmCellForward(pre, cPrev, H, rows, w.gates, w.c, w.h);
       gpuLstmCellForward(ctx, pre, cPrev, H, rows, g.gates, g.c, g.h);
       const tol = (ref: Float32Array) => (i: number) => 1e-6 + 1e-5 * Math.abs(ref[i]);
-      assertClose(`gates rows=${rows} H=${H}`, g.gates, w.gates, tol(w.gates));
-      assertClose(`c rows=${rows} H=${H}`, g.c, w.c, tol(w.c));
-      assertClose(`h rows=${rows} H=${H}`, g.h, w.h, tol(w.h));
+      assertWithin(g.gates, w.gates, tol(w.gates), `gates rows=${rows} H=${H}`);
+      assertWithin(g.c, w.c, tol(w.c), `c rows=${rows} H=${H}`);
+      assertWithin(g.h, w.h, tol(w.h), `h rows=${rows} H=${H}`);
       const dh = randomArray(rng, rows * H), dcNext = randomArray(rng, rows * H);
       const wd = { dPre: new Float32Array(rows * 4 * H), dc: new Float32Array(rows * H) }, gd = { dPre: new Float32Array(rows * 4 * H), dc: new Float32Array(rows * H) };
       cpu.lstmCellBackward(w.gates, w.c, cPrev, dh, dcNext, H, rows, wd.dPre, wd.dc);
       gpuLstmCellBackward(ctx, w.gates, w.c, cPrev, dh, dcNext, H, rows, gd.dPre, gd.dc);
-      assertClose(`dPre rows=${rows} H=${H}`, gd.dPre, wd.dPre, tol(wd.dPre));
-      assertClose(`dcPrev rows=${rows} H=${H}`, gd.dc, wd.dc, tol(wd.dc));
+      assertWithin(gd.dPre, wd.dPre, tol(wd.dPre), `dPre rows=${rows} H=${H}`);
+      assertWithin(gd.dc, wd.dc, tol(wd.dc), `dcPrev rows=${rows} H=${H}`);
     }
   });
 
@@ -115,11 +107,11 @@ export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): T
       };
       const d = { B, T, H, lengths, reverse };
       const want = cpu.lstmSequenceForward(xProj, Whh, d), got = cpu.lstmSequenceForward(xProj, Whh, d, mm, cells);
-      assertClose(`h reverse=${reverse}`, got.h, want.h, () => 1e-5);
+      assertWithin(got.h, want.h, () => 1e-5, `h reverse=${reverse}`);
       const dW1 = new Float32Array(H * G), dW2 = new Float32Array(H * G);
       const dx1 = cpu.lstmSequenceBackward(dh, want, Whh, d, dW1), dx2 = cpu.lstmSequenceBackward(dh, got, Whh, d, dW2, mm, cells);
-      assertClose(`dXProj reverse=${reverse}`, dx2, dx1, () => 1e-5);
-      assertClose(`dWhh reverse=${reverse}`, dW2, dW1, () => 1e-5);
+      assertWithin(dx2, dx1, () => 1e-5, `dXProj reverse=${reverse}`);
+      assertWithin(dW2, dW1, () => 1e-5, `dWhh reverse=${reverse}`);
     }
   });
 
@@ -134,14 +126,14 @@ export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): T
       const d = { B, T, K, lengths };
       const want = cpu.crfForwardBackward(E, A, start, end, d), got = gpuCrfForwardBackward(ctx, E, A, start, end, d);
       const zTol = (i: number) => 2e-6 * T * (1 + Math.abs(want.logZ[i]));
-      assertClose(`logZ ${B}×${T}×${K}`, got.logZ, want.logZ, zTol);
-      assertClose(`unary ${B}×${T}×${K}`, got.unary, want.unary, () => 1e-4);
-      assertClose(`pairwise ${B}×${T}×${K}`, got.pairwise, want.pairwise, () => 1e-4 * T);
+      assertWithin(got.logZ, want.logZ, zTol, `logZ ${B}×${T}×${K}`);
+      assertWithin(got.unary, want.unary, () => 1e-4, `unary ${B}×${T}×${K}`);
+      assertWithin(got.pairwise, want.pairwise, () => 1e-4 * T, `pairwise ${B}×${T}×${K}`);
       const onlyZ = gpuCrfForwardBackward(ctx, E, A, start, end, d, false);
-      assertClose(`logZ without marginals ${B}×${T}×${K}`, onlyZ.logZ, want.logZ, zTol);
+      assertWithin(onlyZ.logZ, want.logZ, zTol, `logZ without marginals ${B}×${T}×${K}`);
       const vw = cpu.viterbi(E, A, start, end, d), vg = gpuViterbi(ctx, E, A, start, end, d);
       assert.equal(Array.from(vg.tags), Array.from(vw.tags), `viterbi paths ${B}×${T}×${K}`);
-      assertClose(`viterbi scores ${B}×${T}×${K}`, vg.scores, vw.scores, (i) => 2e-6 * T * (1 + Math.abs(vw.scores[i])));
+      assertWithin(vg.scores, vw.scores, (i) => 2e-6 * T * (1 + Math.abs(vw.scores[i])), `viterbi scores ${B}×${T}×${K}`);
     }
   });
 
@@ -156,10 +148,10 @@ export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): T
         const want = cpu.gaussianMmd(P, n, Q, m, d, cpu.DEFAULT_MMD_BANDWIDTHS, unbiased, true);
         const got = gpuGaussianMmd(ctx, P, n, Q, m, d, cpu.DEFAULT_MMD_BANDWIDTHS, unbiased, true);
         const what = `mmd n=${n} m=${m} d=${d} unbiased=${unbiased}`;
-        assertClose(`${what} value`, [got.value], [want.value], () => 1e-4 * (1 + Math.abs(want.value)));
+        assertWithin([got.value], [want.value], () => 1e-4 * (1 + Math.abs(want.value)), `${what} value`);
         const gp = 1e-4 * Math.max(maxAbs(want.gradP!), maxAbs(want.gradQ!)) + 1e-12;
-        assertClose(`${what} ∂P`, got.gradP!, want.gradP!, () => gp);
-        assertClose(`${what} ∂Q`, got.gradQ!, want.gradQ!, () => gp);
+        assertWithin(got.gradP!, want.gradP!, () => gp, `${what} ∂P`);
+        assertWithin(got.gradQ!, want.gradQ!, () => gp, `${what} ∂Q`);
       }
     }
   });

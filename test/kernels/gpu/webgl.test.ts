@@ -53,8 +53,10 @@ interface Outcome { mode: string; name: string; ok: boolean; error?: string; ms:
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto(`http://127.0.0.1:${port}/`);
-    await page.waitForFunction(() => (globalThis as unknown as { __twinResults?: unknown }).__twinResults !== undefined || document.title === 'error', undefined, { timeout: 300_000 });
+    // The checks run inside the page's module script, which delays the load event by their whole
+    // duration (tens of seconds on SwiftShader): wait for the response only, then for the results.
+    await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'commit' });
+    await page.waitForFunction(() => (globalThis as unknown as { __twinResults?: unknown }).__twinResults !== undefined, undefined, { timeout: 300_000 });
     assert.equal(errors, [], 'page errors');
     const results = await page.evaluate(() => (globalThis as unknown as { __twinResults: Outcome[] }).__twinResults);
     if (process.env.LADTL_TEST_VERBOSE) for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.ms.toFixed(0)} ms)${r.error ? `: ${r.error}` : ''}`);

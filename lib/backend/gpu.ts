@@ -12,4 +12,3 @@ function gpuModeFromEnvironment(): string | undefined {
 }
 
 registerBackend('gpu', () => makeGpuBackend(parseGpuMode(gpuModeFromEnvironment())));
-

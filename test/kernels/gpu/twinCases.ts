@@ -43,6 +43,9 @@ export interface TwinCase {
   run: () => void;
 }
 
+/** What the browser page reports for one check (webglPage.ts writes them, webgl.test.ts reads them). */
+export interface TwinOutcome { mode: string; name: string; ok: boolean; error?: string; ms: number }
+
 export function twinCases(ctx: GpuContext, o: { largeMmdInCpuMode: boolean }): TwinCase[] {
   const mode = ctx.mode;
   const cases: TwinCase[] = [];

@@ -15,12 +15,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import type { TwinOutcome } from './twinCases.ts';
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
 const name = 'GPU.js kernels = CPU twins in headless Chromium (webgl2 and webgl modes)';
-
-interface Outcome { mode: string; name: string; ok: boolean; error?: string; ms: number }
 
 (available ? test : test.skip)(available ? name : `${name} — skipped: no Chromium at ${executablePath}`, async () => {
   const bundle = await build({
@@ -58,7 +57,7 @@ interface Outcome { mode: string; name: string; ok: boolean; error?: string; ms:
     await page.goto(`http://127.0.0.1:${port}/`, { waitUntil: 'commit' });
     await page.waitForFunction(() => (globalThis as unknown as { __twinResults?: unknown }).__twinResults !== undefined, undefined, { timeout: 300_000 });
     assert.equal(errors, [], 'page errors');
-    const results = await page.evaluate(() => (globalThis as unknown as { __twinResults: Outcome[] }).__twinResults);
+    const results = await page.evaluate(() => (globalThis as unknown as { __twinResults: TwinOutcome[] }).__twinResults);
     if (process.env.LADTL_TEST_VERBOSE) for (const r of results) console.log(`${r.ok ? 'ok  ' : 'FAIL'} ${r.name} (${r.ms.toFixed(0)} ms)${r.error ? `: ${r.error}` : ''}`);
     const modes = new Set(results.map((r) => r.mode));
     assert.ok(modes.has('webgl2'), `modes run: ${[...modes].join(', ')}`);

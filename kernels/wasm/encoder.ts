@@ -59,7 +59,18 @@ export const Op = {
   i32_shr_s: 0x75,
   i32_shr_u: 0x76,
   f32_add: 0x92,
+  f32_sub: 0x93,
   f32_mul: 0x94,
+  f32_div: 0x95,
+  f64_load: 0x2b,
+  f64_store: 0x39,
+  f64_const: 0x44,
+  f64_add: 0xa0,
+  f64_sub: 0xa1,
+  f64_mul: 0xa2,
+  f64_div: 0xa3,
+  f64_promote_f32: 0xbb,
+  f32_demote_f64: 0xb6,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix, encoded as LEB128 u32). */
@@ -69,10 +80,54 @@ export const SimdOp = {
   v128_store: 0x0b,
   v128_const: 0x0c,
   i8x16_shuffle: 0x0d,
+  v128_load64_splat: 0x0a,
+  i32x4_splat: 0x11,
   f32x4_splat: 0x13,
+  f64x2_splat: 0x14,
+  f32x4_extract_lane: 0x1f,
+  f64x2_extract_lane: 0x21,
+  f32x4_eq: 0x41,
+  f32x4_lt: 0x43,
+  f32x4_gt: 0x44,
+  f32x4_le: 0x45,
+  f32x4_ge: 0x46,
+  f64x2_lt: 0x4a,
+  f64x2_gt: 0x4b,
+  v128_not: 0x4d,
+  v128_and: 0x4e,
+  v128_andnot: 0x4f,
+  v128_or: 0x50,
+  v128_xor: 0x51,
+  v128_bitselect: 0x52,
+  f64x2_promote_low_f32x4: 0x5f,
+  f32x4_demote_f64x2_zero: 0x5e,
+  f32x4_ceil: 0x67,
+  f32x4_floor: 0x68,
+  f32x4_nearest: 0x6a,
+  i32x4_shl: 0xab,
+  i32x4_shr_s: 0xac,
+  i32x4_add: 0xae,
+  i32x4_sub: 0xb1,
+  f32x4_abs: 0xe0,
+  f32x4_neg: 0xe1,
+  f32x4_sqrt: 0xe3,
   f32x4_add: 0xe4,
   f32x4_sub: 0xe5,
   f32x4_mul: 0xe6,
+  f32x4_div: 0xe7,
+  f32x4_min: 0xe8,
+  f32x4_max: 0xe9,
+  f64x2_abs: 0xec,
+  f64x2_neg: 0xed,
+  f64x2_sqrt: 0xef,
+  f64x2_add: 0xf0,
+  f64x2_sub: 0xf1,
+  f64x2_mul: 0xf2,
+  f64x2_div: 0xf3,
+  f64x2_min: 0xf4,
+  f64x2_max: 0xf5,
+  i32x4_trunc_sat_f32x4_s: 0xf8,
+  f32x4_convert_i32x4_s: 0xfa,
 } as const;
 
 const SIMD_PREFIX = 0xfd;
@@ -224,6 +279,41 @@ export class Code {
   shuffle32(lanes: [number, number, number, number]): this {
     this.bytes.push(SIMD_PREFIX, ...uleb128(SimdOp.i8x16_shuffle));
     for (const l of lanes) this.bytes.push(l * 4, l * 4 + 1, l * 4 + 2, l * 4 + 3);
+    return this;
+  }
+  /** A lane access (extract/replace) with its lane index immediate. */
+  simdLane(opcode: number, lane: number): this {
+    this.bytes.push(SIMD_PREFIX, ...uleb128(opcode), lane);
+    return this;
+  }
+  f32Const(value: number): this {
+    this.bytes.push(Op.f32_const, ...new Uint8Array(new Float32Array([value]).buffer));
+    return this;
+  }
+  f64Const(value: number): this {
+    this.bytes.push(Op.f64_const, ...new Uint8Array(new Float64Array([value]).buffer));
+    return this;
+  }
+  f64Load(offset = 0): this {
+    return this.mem(Op.f64_load, offset, 3);
+  }
+  f64Store(offset = 0): this {
+    return this.mem(Op.f64_store, offset, 3);
+  }
+  /** A 16-byte constant with the same f32 in every lane. */
+  splatF32(value: number): this {
+    return this.v128ConstF32([value, value, value, value]);
+  }
+  /** A 16-byte constant, given as four i32 lanes. */
+  v128ConstI32(lanes: [number, number, number, number]): this {
+    const bytes = new Uint8Array(new Int32Array(lanes).buffer);
+    this.bytes.push(SIMD_PREFIX, ...uleb128(SimdOp.v128_const), ...bytes);
+    return this;
+  }
+  /** A 16-byte constant, given as two f64 lanes. */
+  v128ConstF64(lanes: [number, number]): this {
+    const bytes = new Uint8Array(new Float64Array(lanes).buffer);
+    this.bytes.push(SIMD_PREFIX, ...uleb128(SimdOp.v128_const), ...bytes);
     return this;
   }
   /** A 16-byte constant, given as four f32 lanes. */

@@ -128,3 +128,63 @@ export function fmt(x: number): string {
   if (ax >= 1) return x.toFixed(3);
   return x.toPrecision(3);
 }
+
+/** The timing of one case over alternating rounds (see `timeRounds`). */
+export interface RoundsResult {
+  name: string;
+  /** Median over rounds of the mean time of one operation in that round, in milliseconds. */
+  medianMs: number;
+  /** Smallest and largest per-round mean (the spread). */
+  minMs: number;
+  maxMs: number;
+  /** Interquartile range of the per-round means, as a percentage of the median. */
+  iqrPercent: number;
+  rounds: number;
+  /** Every round's mean, for JSON consumers. */
+  roundMs: number[];
+}
+
+function quantile(sorted: number[], q: number): number {
+  const pos = (sorted.length - 1) * q, lo = Math.floor(pos), hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+/**
+ * Times contenders in alternating rounds: in each round every case runs for about `roundMs` (at
+ * least `minCalls` calls), in an order that rotates from round to round, so that a change of machine
+ * load or clock affects all contenders alike instead of whichever happened to run during it. This is
+ * what ratios between implementations must be measured with; one-after-the-other timing (Benchmark.js
+ * suites) gave 11× where alternating rounds gave 6–7× on a loaded machine. Reports medians and spread.
+ */
+export function timeRounds(cases: TimedCase[], o: { rounds: number; roundMs: number; minCalls?: number; warmUpMs?: number }): RoundsResult[] {
+  for (const c of cases) warmUp(c.fn, o.warmUpMs ?? o.roundMs);
+  const perRound: number[][] = cases.map(() => []);
+  for (let r = 0; r < o.rounds; r++) {
+    for (let i = 0; i < cases.length; i++) {
+      const idx = (i + r) % cases.length;
+      const fn = cases[idx].fn;
+      let calls = 0;
+      const start = performance.now();
+      let elapsed = 0;
+      do {
+        fn();
+        calls++;
+        elapsed = performance.now() - start;
+      } while (elapsed < o.roundMs || calls < (o.minCalls ?? 1));
+      perRound[idx].push(elapsed / calls);
+    }
+  }
+  return cases.map((c, i) => {
+    const sorted = [...perRound[i]].sort((a, b) => a - b);
+    const median = quantile(sorted, 0.5);
+    return {
+      name: c.name,
+      medianMs: median,
+      minMs: sorted[0],
+      maxMs: sorted[sorted.length - 1],
+      iqrPercent: (100 * (quantile(sorted, 0.75) - quantile(sorted, 0.25))) / median,
+      rounds: o.rounds,
+      roundMs: perRound[i],
+    };
+  });
+}

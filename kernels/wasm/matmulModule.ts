@@ -48,7 +48,7 @@ export interface KernelShape {
 export const DEFAULT_SHAPE: KernelShape = { mr: 4, nv: 2, unroll: 1 };
 
 /** Allocates named locals after the parameters. */
-class Locals {
+export class Locals {
   readonly types: ValType[] = [];
   constructor(private readonly nParams: number) {}
   add(type: ValType): number {
@@ -61,7 +61,7 @@ const PARAMS = ['ap', 'bp', 'cp', 'panelsA', 'panelsB', 'kc', 'aStride', 'bStrid
 const P = Object.fromEntries(PARAMS.map((name, i) => [name, i])) as Record<(typeof PARAMS)[number], number>;
 
 /** `gemm(ap, bp, cp, panelsA, panelsB, kc, aStride, bStride, ldc, load)`: see the file comment. */
-function gemmFunc(shape: KernelShape): FuncDef {
+export function gemmFunc(shape: KernelShape): FuncDef {
   const { mr, nv, unroll } = shape;
   const aStep = mr * 4; // bytes of A per p
   const bStep = nv * 16; // bytes of B per p
@@ -172,7 +172,7 @@ const Q = Object.fromEntries(PACK_PARAMS.map((name, i) => [name, i])) as Record<
  * The vector paths exist only when W is a multiple of 4.
  * Requires cols ≥ 1 and k ≥ 1.
  */
-function packFunc(w: number, name: string): FuncDef {
+export function packFunc(w: number, name: string): FuncDef {
   const L = new Locals(PACK_PARAMS.length);
   const c0 = L.add(ValType.i32), valid = L.add(ValType.i32), col = L.add(ValType.i32), pStart = L.add(ValType.i32);
   const s = L.add(ValType.i32), d = L.add(ValType.i32), dEnd = L.add(ValType.i32), panelBytes = L.add(ValType.i32);

@@ -7,6 +7,18 @@
  * and a backend never hands back storage it might reuse.
  */
 import type * as cpu from '../../kernels/cpu/index.ts';
+import type * as wasmLstm from '../../kernels/wasm/lstm.ts';
+
+/**
+ * A fused LSTM direction (input projection, recurrence and weight gradients in one kernel call each
+ * way), which a backend may offer in addition to the per-sequence kernels; `supports` says whether a
+ * call of these dimensions and this dtype can take it.
+ */
+export interface FusedLstmDirection {
+  supports(d: { H: number; I: number }): boolean;
+  forward: typeof wasmLstm.lstmDirectionForward;
+  backward: typeof wasmLstm.lstmDirectionBackward;
+}
 
 export interface Backend {
   /** Short name, e.g. `cpu`. */
@@ -38,4 +50,6 @@ export interface Backend {
   crfPathScore: typeof cpu.crfPathScore;
   viterbi: typeof cpu.viterbi;
   gaussianMmd: typeof cpu.gaussianMmd;
+  /** Optional fused LSTM direction for float32 (kernels/wasm/lstm.ts); ops fall back to the kernels above without it. */
+  lstmDirection?: FusedLstmDirection;
 }

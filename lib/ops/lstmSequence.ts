@@ -6,8 +6,9 @@
  * (test/ops/lstmSequence.test.ts) and by finite differences.
  */
 import { Tensor, allocate, zeros } from '../tensor/index.ts';
-import { type Variable, recordOp } from '../autodiff/index.ts';
-import { getBackend } from '../backend/index.ts';
+import { type Variable, recordOp, isGradEnabled } from '../autodiff/index.ts';
+import { getBackend, type FusedLstmDirection } from '../backend/index.ts';
+import type { LstmDirectionDims } from '../../kernels/wasm/lstm.ts';
 import { type Operand, asVariable, fmtShape } from './operand.ts';
 
 /**
@@ -33,6 +34,10 @@ export function lstmSequence(x: Operand, Wih: Operand, Whh: Operand, bias: Opera
   }
   const backend = getBackend();
   const xv = vx.value.values(), wih = vWih.value.values(), whh = vWhh.value.values(), bv = vb.value.values();
+  const fused = backend.lstmDirection;
+  if (fused && xv instanceof Float32Array && wih instanceof Float32Array && whh instanceof Float32Array && bv instanceof Float32Array && fused.supports({ H, I })) {
+    return fusedLstmSequence(fused, vx, vWih, vWhh, vb, xv, wih, whh, bv, { B, T, I, H, lengths, reverse });
+  }
   const xProj = allocate(vx.value.dtype, B * T * G);
   backend.matmul(xv, wih, xProj, { m: B * T, k: I, n: G });
   for (let r = 0; r < B * T; r++) for (let j = 0; j < G; j++) xProj[r * G + j] += bv[j];
@@ -57,5 +62,23 @@ export function lstmSequence(x: Operand, Wih: Operand, Whh: Operand, bias: Opera
       for (let r = 0; r < B * T; r++) for (let j = 0; j < G; j++) db[j] += dXProj[r * G + j];
       vb.addGrad(new Tensor(db, vb.shape));
     }
+  });
+}
+
+/**
+ * The same op on a backend's fused direction (kernels/wasm/lstm.ts): input projection, recurrence
+ * and weight gradients each in one call. Checked against the path above in
+ * test/ops/lstmSequence.test.ts and test/kernels/wasm/lstm.test.ts.
+ */
+function fusedLstmSequence(fused: FusedLstmDirection, vx: Variable, vWih: Variable, vWhh: Variable, vb: Variable, xv: Float32Array, wih: Float32Array, whh: Float32Array, bv: Float32Array, d: LstmDirectionDims): Variable {
+  const keep = isGradEnabled() && (vx.requiresGrad || vWih.requiresGrad || vWhh.requiresGrad || vb.requiresGrad);
+  const { h, saved } = fused.forward(xv, wih, whh, bv, d, keep);
+  return recordOp('lstmSequence', new Tensor(h, [d.B, d.T, d.H]), [vx, vWih, vWhh, vb], (g) => {
+    const gv = g.values();
+    const grads = fused.backward(gv instanceof Float32Array ? gv : Float32Array.from(gv), saved!, xv, wih, whh, d, vx.requiresGrad);
+    if (vWhh.requiresGrad) vWhh.addGrad(new Tensor(grads.dWhh, vWhh.shape));
+    if (grads.dx && vx.requiresGrad) vx.addGrad(new Tensor(grads.dx, vx.shape));
+    if (vWih.requiresGrad) vWih.addGrad(new Tensor(grads.dWih, vWih.shape));
+    if (vb.requiresGrad) vb.addGrad(new Tensor(grads.dBias, vb.shape));
   });
 }

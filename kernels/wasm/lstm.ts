@@ -1,0 +1,344 @@
+/**
+ * One LSTM direction over a padded batch, forward and backward, on WebAssembly SIMD: the fused
+ * twin of `lstmSequenceForward` / `lstmSequenceBackward` (kernels/cpu/lstm.ts) together with the
+ * input projection and the weight-gradient products that lib/ops/lstmSequence.ts does around them.
+ *
+ * Why it is faster than driving the TypeScript kernels with the wasm matmul:
+ * - packed sequences (as PyTorch's pack_padded_sequence): sentences are ordered by decreasing
+ *   length and laid out step-major, so step s works on a contiguous block of the n_s sentences still
+ *   running; no product or cell update is spent on padding, and a step's rows are one gemm operand;
+ * - every array of the direction lives in one wasm memory for the whole call, so a time step is a
+ *   pack of h_{t−1} (15 rows), a gemm that accumulates h_{t−1}·W_hh onto the step's input
+ *   projection in place, and one SIMD cell update: no copies, no allocation, no JS loop per element;
+ * - W_hh (and W_hhᵀ for the backward) is packed once per call, not once per time step;
+ * - the gate non-linearities run four lanes at a time (simdMath.ts) instead of Math.exp per lane;
+ * - ∂L/∂W_hh is one product Σ_t h_{t−1}ᵀ·dPre_t over all steps at once (k = all tokens) instead of
+ *   a rank-15 update per step.
+ *
+ * Layout (float indices into the memory; every row contiguous): for step s, rows
+ * offsets[s] .. offsets[s] + counts[s] − 1 hold sentences perm[0..counts[s]−1] at their position
+ * t = s (forward) or length − 1 − s (reverse). N = Σ lengths rows in all.
+ *
+ * Numbers: float32 throughout, like the wasm matmul (sums over k in float32); the gates' σ and tanh
+ * have absolute error < 2.4e-7. test/kernels/wasm/lstm.test.ts checks both passes against the
+ * TypeScript kernels run in float64.
+ */
+import { buildSimdProbe, DEFAULT_SHAPE, gemmFunc, packFunc } from './matmulModule.ts';
+import { encodeModule } from './encoder.ts';
+import { lstmStepFuncs } from './lstmModule.ts';
+
+/** Shape of one direction's call. */
+export interface LstmDirectionDims {
+  B: number;
+  T: number;
+  /** Input features per token. */
+  I: number;
+  /** Hidden units; the fused kernels need a multiple of 4. */
+  H: number;
+  lengths: Int32Array;
+  reverse: boolean;
+}
+
+/** What the forward pass keeps for the backward pass, in the packed step-major order. */
+export interface LstmDirectionSaved {
+  /** Activated gates [N, 4H]. */
+  gates: Float32Array;
+  /** c_t [N, H]. */
+  c: Float32Array;
+  /** tanh(c_t) [N, H]. */
+  tc: Float32Array;
+  /** h_t [N, H]. */
+  h: Float32Array;
+}
+
+export interface LstmDirectionGrads {
+  /** ∂L/∂x [B, T, I] (zeros at padding), when asked for. */
+  dx: Float32Array | null;
+  dWih: Float32Array;
+  dWhh: Float32Array;
+  dBias: Float32Array;
+}
+
+const MR = DEFAULT_SHAPE.mr, NR = DEFAULT_SHAPE.nv * 4;
+/** k per gemm block (the B micro-panel kc·NR·4 bytes stays in L1) and rows of A per block. */
+const KC = 1024, MC_PANELS = 256 / MR;
+const PAGE = 65536;
+const MAX_BYTES = 2 ** 31 - PAGE;
+
+type GemmFn = (ap: number, bp: number, cp: number, panelsA: number, panelsB: number, kc: number, aStride: number, bStride: number, ldc: number, load: number) => void;
+type PackFn = (src: number, dst: number, cols: number, k: number, colStride: number, pStride: number) => void;
+type CellForwardFn = (gates: number, bias: number, cPrev: number, c: number, tc: number, h: number, rows: number, hidden: number) => void;
+type CellBackwardFn = (gates: number, tc: number, cPrev: number, dh: number, dc: number, rows: number, hidden: number, dhStride: number) => void;
+type ColumnSumsFn = (src: number, rows: number, cols4: number, dst: number) => void;
+
+interface Kernels {
+  memory: WebAssembly.Memory;
+  gemm: GemmFn;
+  packA: PackFn;
+  packB: PackFn;
+  cellForward: CellForwardFn;
+  cellBackward: CellBackwardFn;
+  columnSums: ColumnSumsFn;
+}
+
+let kernels: Kernels | null | undefined;
+let failure = '';
+
+function load(): Kernels | null {
+  if (kernels !== undefined) return kernels;
+  try {
+    if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
+    if (!WebAssembly.validate(buildSimdProbe())) throw new Error('no WebAssembly SIMD');
+    const memory = new WebAssembly.Memory({ initial: 1 });
+    const bytes = encodeModule({
+      memoryImport: { module: 'env', name: 'memory', minPages: 1 },
+      funcs: [gemmFunc(DEFAULT_SHAPE), packFunc(MR, 'packA'), packFunc(NR, 'packB'), ...lstmStepFuncs()],
+    });
+    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+    kernels = {
+      memory, gemm: ex.gemm as GemmFn, packA: ex.packA as PackFn, packB: ex.packB as PackFn,
+      cellForward: ex.cellForward as CellForwardFn, cellBackward: ex.cellBackward as CellBackwardFn, columnSums: ex.columnSums as ColumnSumsFn,
+    };
+  } catch (e) {
+    failure = e instanceof Error ? e.message : String(e);
+    kernels = null;
+  }
+  return kernels;
+}
+
+/** Whether the fused kernels can run here (WebAssembly SIMD, compilation allowed). */
+export function wasmLstmAvailable(): boolean {
+  return load() !== null;
+}
+
+/** Why the fused kernels are unavailable ('' when they are). */
+export function wasmLstmFailure(): string {
+  load();
+  return failure;
+}
+
+/** Whether a call of these dimensions can take the fused path (else use the TypeScript kernels). */
+export function wasmLstmSupports(d: { H: number; I: number }): boolean {
+  return d.H % 4 === 0 && d.H >= 4 && d.I >= 1 && load() !== null;
+}
+
+const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
+
+/** A bump allocator of float regions (64-byte aligned) in the kernels' memory, reset per call. */
+class Arena {
+  top = 0;
+  take(floats: number): number {
+    const at = this.top;
+    this.top += roundUp(Math.max(floats, 1), 16);
+    return at;
+  }
+  /** Grows the memory to hold everything taken; returns a fresh view (growing detaches the old one). */
+  commit(k: Kernels): Float32Array {
+    const bytes = this.top * 4;
+    if (bytes > MAX_BYTES) throw new RangeError(`lstm: a batch needing ${bytes} bytes of kernel memory is beyond the 2 GiB the wasm kernels address`);
+    const have = k.memory.buffer.byteLength;
+    if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / PAGE));
+    return new Float32Array(k.memory.buffer);
+  }
+}
+
+/** The packed step-major schedule of a batch. */
+interface Schedule {
+  /** Sentence index of packed row r within a step (longest first, stable). */
+  perm: Int32Array;
+  /** counts[s]: sentences still running at step s. */
+  counts: Int32Array;
+  /** offsets[s]: first packed row of step s (offsets[S] = N). */
+  offsets: Int32Array;
+  S: number;
+  N: number;
+}
+
+function schedule(lengths: Int32Array): Schedule {
+  const B = lengths.length;
+  const perm = Int32Array.from({ length: B }, (_, b) => b).sort((a, b) => lengths[b] - lengths[a] || a - b);
+  const S = B > 0 ? lengths[perm[0]] : 0;
+  const counts = new Int32Array(S), offsets = new Int32Array(S + 1);
+  let running = B;
+  for (let s = 0; s < S; s++) {
+    while (running > 0 && lengths[perm[running - 1]] <= s) running--;
+    counts[s] = running;
+    offsets[s + 1] = offsets[s] + running;
+  }
+  return { perm, counts, offsets, S, N: offsets[S] };
+}
+
+/** Position t of packed row r at step s. */
+function timeOf(lengths: Int32Array, b: number, s: number, reverse: boolean): number {
+  return reverse ? lengths[b] - 1 - s : s;
+}
+
+/** Copies rows of a [B, T, width] array into packed order (`dst` at float index `at`, row stride `stride`). */
+function gatherRows(src: Float32Array, f32: Float32Array, at: number, stride: number, width: number, sc: Schedule, d: LstmDirectionDims): void {
+  const { T, lengths, reverse } = d;
+  for (let s = 0; s < sc.S; s++) {
+    for (let r = 0; r < sc.counts[s]; r++) {
+      const b = sc.perm[r], t = timeOf(lengths, b, s, reverse);
+      const from = (b * T + t) * width;
+      f32.set(src.subarray(from, from + width), at + (sc.offsets[s] + r) * stride);
+    }
+  }
+}
+
+/** The inverse: packed rows (stride `stride`) into a zeroed [B, T, width] array. */
+function scatterRows(f32: Float32Array, at: number, stride: number, width: number, sc: Schedule, d: LstmDirectionDims, dst: Float32Array): void {
+  const { T, lengths, reverse } = d;
+  for (let s = 0; s < sc.S; s++) {
+    for (let r = 0; r < sc.counts[s]; r++) {
+      const b = sc.perm[r], t = timeOf(lengths, b, s, reverse);
+      const from = at + (sc.offsets[s] + r) * stride;
+      dst.set(f32.subarray(from, from + width), (b * T + t) * width);
+    }
+  }
+}
+
+/**
+ * C (+)= op(A)·op(B) on packed operands (byte addresses): A in MR-row panels of `aStride` bytes,
+ * B in NR-column panels of `bStride` bytes, both p-major from p = 0; C with row stride `ldc` bytes.
+ * Writes whole tiles: C needs room for m rounded up to MR rows and n rounded up to NR columns.
+ */
+function gemmPacked(k: Kernels, ap: number, aStride: number, bp: number, bStride: number, cp: number, ldc: number, m: number, kk: number, n: number, accumulate: boolean): void {
+  const panelsA = Math.ceil(m / MR), panelsB = Math.ceil(n / NR);
+  for (let pc = 0; pc < kk; pc += KC) {
+    const kc = Math.min(KC, kk - pc);
+    for (let ic = 0; ic < panelsA; ic += MC_PANELS) {
+      k.gemm(ap + ic * aStride + pc * MR * 4, bp + pc * NR * 4, cp + ic * MR * ldc, Math.min(MC_PANELS, panelsA - ic), panelsB, kc, aStride, bStride, ldc, pc > 0 || accumulate ? 1 : 0);
+    }
+  }
+}
+
+/**
+ * Forward pass of one direction: h [B, T, H] (zeros at padding) for inputs x [B, T, I], and, when
+ * `keep`, what the backward pass needs. Requires `wasmLstmSupports(d)`.
+ */
+export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean): { h: Float32Array; saved: LstmDirectionSaved | null } {
+  const k = load();
+  if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
+  const { B, T, I, H } = d;
+  const G = 4 * H;
+  const sc = schedule(d.lengths);
+  const { N, S, counts, offsets } = sc;
+  const h = new Float32Array(B * T * H);
+  if (N === 0) return { h, saved: keep ? { gates: new Float32Array(0), c: new Float32Array(0), tc: new Float32Array(0), h: new Float32Array(0) } : null };
+
+  const mem = new Arena();
+  const wihRaw = mem.take(I * G), whhRaw = mem.take(H * G), biasAt = mem.take(G);
+  const wihP = mem.take(I * G), whhP = mem.take(H * G);
+  const X = mem.take(N * I), XA = mem.take(roundUp(N, MR) * I);
+  const gates = mem.take((N + MR) * G);
+  const C = mem.take(N * H), TC = mem.take(N * H), HO = mem.take(N * H);
+  const hA = mem.take(roundUp(B, MR) * H), zero = mem.take(B * H);
+  const f32 = mem.commit(k);
+
+  f32.set(Wih.subarray(0, I * G), wihRaw);
+  f32.set(Whh.subarray(0, H * G), whhRaw);
+  f32.set(bias.subarray(0, G), biasAt);
+  f32.fill(0, zero, zero + B * H);
+  k.packB(wihRaw * 4, wihP * 4, G, I, 4, G * 4);
+  k.packB(whhRaw * 4, whhP * 4, G, H, 4, G * 4);
+  gatherRows(x, f32, X, I, I, sc, d);
+  k.packA(X * 4, XA * 4, N, I, I * 4, 4);
+  // Input projection of every real token at once: gates[N, 4H] = X·W_ih (the bias is added by the cell).
+  gemmPacked(k, XA * 4, I * MR * 4, wihP * 4, I * NR * 4, gates * 4, G * 4, N, I, G, false);
+
+  for (let s = 0; s < S; s++) {
+    const rows = counts[s], at = offsets[s];
+    if (s > 0) {
+      // pre += h_{t−1}·W_hh for the rows still running (a prefix of the previous step's rows).
+      k.packA((HO + offsets[s - 1] * H) * 4, hA * 4, rows, H, H * 4, 4);
+      gemmPacked(k, hA * 4, H * MR * 4, whhP * 4, H * NR * 4, (gates + at * G) * 4, G * 4, rows, H, G, true);
+    }
+    const cPrev = s > 0 ? C + offsets[s - 1] * H : zero;
+    k.cellForward((gates + at * G) * 4, biasAt * 4, cPrev * 4, (C + at * H) * 4, (TC + at * H) * 4, (HO + at * H) * 4, rows, H);
+  }
+
+  scatterRows(f32, HO, H, H, sc, d, h);
+  const saved = keep
+    ? { gates: f32.slice(gates, gates + N * G), c: f32.slice(C, C + N * H), tc: f32.slice(TC, TC + N * H), h: f32.slice(HO, HO + N * H) }
+    : null;
+  return { h, saved };
+}
+
+/**
+ * Backward pass of one direction: from ∂L/∂h [B, T, H], the gradients of x (when `needDx`), W_ih,
+ * W_hh and the bias. `saved` must come from `lstmDirectionForward` on the same inputs.
+ */
+export function lstmDirectionBackward(dh: Float32Array, saved: LstmDirectionSaved, x: Float32Array, Wih: Float32Array, Whh: Float32Array, d: LstmDirectionDims, needDx: boolean): LstmDirectionGrads {
+  const k = load();
+  if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
+  const { B, T, I, H } = d;
+  const G = 4 * H, Hp = roundUp(H, NR), Ip = roundUp(I, NR);
+  const sc = schedule(d.lengths);
+  const { N, S, counts, offsets } = sc;
+  const grads: LstmDirectionGrads = { dx: needDx ? new Float32Array(B * T * I) : null, dWih: new Float32Array(I * G), dWhh: new Float32Array(H * G), dBias: new Float32Array(G) };
+  if (N === 0) return grads;
+  const n0 = counts[0], NS = N - n0; // rows with a predecessor (steps ≥ 1)
+
+  const mem = new Arena();
+  const whhRaw = mem.take(H * G), whhTP = mem.take(G * Hp);
+  const dPre = mem.take((N + MR) * G), C = mem.take(N * H), TC = mem.take(N * H);
+  const DH = mem.take((N + MR) * Hp), dc = mem.take(B * H), zero = mem.take(B * H), dA = mem.take(roundUp(B, MR) * G);
+  const dPreB = mem.take(N * G), HS = mem.take(Math.max(NS, 1) * H), HSA = mem.take(roundUp(H, MR) * Math.max(NS, 1));
+  const X = mem.take(N * I), XTA = mem.take(roundUp(I, MR) * N);
+  const dW = mem.take(roundUp(Math.max(H, I), MR) * G), bsum = mem.take(G);
+  const wihRaw = needDx ? mem.take(I * G) : 0, wihTP = needDx ? mem.take(G * Ip) : 0, dPreA = needDx ? mem.take(roundUp(N, MR) * G) : 0, DX = needDx ? mem.take(roundUp(N, MR) * Ip) : 0;
+  const f32 = mem.commit(k);
+
+  f32.set(saved.gates, dPre);
+  f32.set(saved.c, C);
+  f32.set(saved.tc, TC);
+  f32.fill(0, DH, DH + (N + MR) * Hp);
+  f32.fill(0, dc, dc + B * H);
+  f32.fill(0, zero, zero + B * H);
+  gatherRows(dh, f32, DH, Hp, H, sc, d);
+  f32.set(Whh.subarray(0, H * G), whhRaw);
+  // W_hhᵀ as the B operand of dh_{t−1} = dPre_t·W_hhᵀ: element (p, j) = W_hh[j][p].
+  k.packB(whhRaw * 4, whhTP * 4, H, G, G * 4, 4);
+
+  for (let s = S - 1; s >= 0; s--) {
+    const rows = counts[s], at = offsets[s];
+    const cPrev = s > 0 ? C + offsets[s - 1] * H : zero;
+    // dPre_t over the gates (in place), dc_{t−1} over dc.
+    k.cellBackward((dPre + at * G) * 4, (TC + at * H) * 4, cPrev * 4, (DH + at * Hp) * 4, dc * 4, rows, H, Hp * 4);
+    if (s > 0) {
+      // Sentences that start at this step (rows ≥ counts[s] of step s − 1) get no gradient from it.
+      f32.fill(0, dc + rows * H, dc + counts[s - 1] * H);
+      k.packA((dPre + at * G) * 4, dA * 4, rows, G, G * 4, 4);
+      gemmPacked(k, dA * 4, G * MR * 4, whhTP * 4, G * NR * 4, (DH + offsets[s - 1] * Hp) * 4, Hp * 4, rows, G, H, true);
+    }
+  }
+
+  // ∂L/∂b = Σ_rows dPre.
+  f32.fill(0, bsum, bsum + G);
+  k.columnSums(dPre * 4, N, G / 4, bsum * 4);
+  grads.dBias.set(f32.subarray(bsum, bsum + G));
+
+  // dPre as a B operand (k = rows), shared by the two weight gradients.
+  k.packB(dPre * 4, dPreB * 4, G, N, 4, G * 4);
+  // ∂L/∂W_hh = Σ_{s ≥ 1} h_{s−1}ᵀ·dPre_s: HS holds, for each row of steps ≥ 1, its predecessor's h.
+  if (NS > 0) {
+    for (let s = 1; s < S; s++) f32.set(saved.h.subarray(offsets[s - 1] * H, (offsets[s - 1] + counts[s]) * H), HS + (offsets[s] - n0) * H);
+    k.packA(HS * 4, HSA * 4, H, NS, 4, H * 4);
+    gemmPacked(k, HSA * 4, NS * MR * 4, (dPreB + n0 * NR) * 4, N * NR * 4, dW * 4, G * 4, H, NS, G, false);
+    grads.dWhh.set(f32.subarray(dW, dW + H * G));
+  }
+  // ∂L/∂W_ih = Xᵀ·dPre.
+  gatherRows(x, f32, X, I, I, sc, d);
+  k.packA(X * 4, XTA * 4, I, N, 4, I * 4);
+  gemmPacked(k, XTA * 4, N * MR * 4, dPreB * 4, N * NR * 4, dW * 4, G * 4, I, N, G, false);
+  grads.dWih.set(f32.subarray(dW, dW + I * G));
+  // ∂L/∂x = dPre·W_ihᵀ, scattered back to [B, T, I].
+  if (grads.dx) {
+    f32.set(Wih.subarray(0, I * G), wihRaw);
+    k.packB(wihRaw * 4, wihTP * 4, I, G, G * 4, 4);
+    k.packA(dPre * 4, dPreA * 4, N, G, G * 4, 4);
+    gemmPacked(k, dPreA * 4, G * MR * 4, wihTP * 4, G * NR * 4, DX * 4, Ip * 4, N, G, I, false);
+    scatterRows(f32, DX, Ip, I, sc, d, grads.dx);
+  }
+  return grads;
+}

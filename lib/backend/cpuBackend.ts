@@ -9,11 +9,16 @@
 import * as cpu from '../../kernels/cpu/index.ts';
 import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
-import type { Backend } from './backend.ts';
+import { lstmDirectionForward, lstmDirectionBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
+import type { Backend, FusedLstmDirection } from './backend.ts';
+
+/** The fused wasm LSTM direction (kernels/wasm/lstm.ts), used by the default backend for float32. */
+const WASM_LSTM: FusedLstmDirection = { supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward };
 
 /** A CPU backend whose kernels use `mm` for their matrix products. */
-export function makeCpuBackend(name: string, description: string, mm: MatmulFn): Backend {
+export function makeCpuBackend(name: string, description: string, mm: MatmulFn, lstmDirection?: FusedLstmDirection): Backend {
   return {
+    lstmDirection,
     name,
     description,
     matmul: mm,
@@ -50,5 +55,5 @@ export const jsBackend: Backend = makeCpuBackend('js', 'js (plain TypeScript loo
 /** The default backend (built lazily: checking for WebAssembly SIMD compiles a tiny module). */
 export function makeDefaultCpuBackend(): Backend {
   const simd = wasmMatmulAvailable();
-  return makeCpuBackend('cpu', simd ? `cpu (TypeScript kernels; float32 matmul: ${describeWasmMatmul()})` : 'cpu (TypeScript kernels; WebAssembly SIMD unavailable, TypeScript matmul)', simd ? wasmMatmul : cpu.matmul);
+  return makeCpuBackend('cpu', simd ? `cpu (TypeScript kernels; float32 matmul: ${describeWasmMatmul()})` : 'cpu (TypeScript kernels; WebAssembly SIMD unavailable, TypeScript matmul)', simd ? wasmMatmul : cpu.matmul, simd ? WASM_LSTM : undefined);
 }

@@ -1,7 +1,8 @@
 /** gaussianMmd against a naive double loop (biased and unbiased) and by finite differences. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Rng, Tensor } from '../../lib/tensor/index.ts';
+import { Rng, Tensor, tensor } from '../../lib/tensor/index.ts';
+import { backward, parameter } from '../../lib/autodiff/index.ts';
 import { gaussianMmd } from '../../lib/ops/index.ts';
 import { DEFAULT_MMD_BANDWIDTHS } from '../../kernels/cpu/index.ts';
 import { gradCheck, randomInput } from '../helpers/gradcheck.ts';
@@ -53,6 +54,57 @@ test('finite differences, biased and unbiased, several bandwidth sets', () => {
   // The paper's 19 bandwidths at the scale of Bi-LSTM outputs (tanh-bounded, 200-d in the model).
   gradCheck((p, q) => gaussianMmd(p, q), [randomInput(rng, [5, 8], 0.5), randomInput(rng, [4, 8], 0.5, 0.2)]);
   gradCheck((p, q) => gaussianMmd(p, q), [randomInput(rng, [1, 2], 0.1), randomInput(rng, [2, 2], 0.1)]);
+});
+
+/**
+ * ∂MMD²/∂P and ∂MMD²/∂Q written directly from ∂k(a, b)/∂a = −g(a, b)(a − b), g = Σ_σ e^{−‖a−b‖²/2σ}/σ,
+ * pair by pair with differences (no rowsum(G)·a − G·B, hence no cancellation): the exact reference.
+ */
+function naiveMmdGrad(p: number[][], q: number[][], bandwidths: readonly number[], unbiased: boolean): { gradP: number[][]; gradQ: number[][] } {
+  const n = p.length, m = q.length;
+  const g = (a: number[], b: number[]): number => {
+    let d2 = 0;
+    for (let t = 0; t < a.length; t++) d2 += (a[t] - b[t]) ** 2;
+    return bandwidths.reduce((s, sigma) => s + Math.exp(-d2 / (2 * sigma)) / sigma, 0);
+  };
+  const cpp = unbiased ? 1 / (n * (n - 1)) : 1 / (n * n), cqq = unbiased ? 1 / (m * (m - 1)) : 1 / (m * m), cpq = -2 / (n * m);
+  /** Gradient of c·Σ_{i,j} k(x_i, y_j) w.r.t. x_i (+ the mirror term when y is x). */
+  const side = (x: number[][], y: number[][], same: boolean, c: number, out: number[][]): void => {
+    x.forEach((a, i) => y.forEach((b, j) => {
+      if (same && i === j) return;
+      const w = g(a, b) * (same ? 2 * c : c);
+      for (let t = 0; t < a.length; t++) out[i][t] -= w * (a[t] - b[t]);
+    }));
+  };
+  const gradP = p.map((r) => r.map(() => 0)), gradQ = q.map((r) => r.map(() => 0));
+  side(p, p, true, cpp, gradP);
+  side(p, q, false, cpq, gradP);
+  side(q, q, true, cqq, gradQ);
+  side(q, p, false, cpq, gradQ);
+  return { gradP, gradQ };
+}
+
+test('gradient exact to rounding: the diagonal pair (a_i, a_i) contributes nothing (biased and unbiased)', () => {
+  const cases: [number[][], number[][]][] = [
+    [[[3], [3.5]], [[10]]],
+    [[[3], [3.5], [2.75]], [[10], [9.25]]],
+    [[[1, -2, 0.5], [1.25, -2, 0.75], [0.5, -1.5, 1]], [[2, 0, 0], [1.5, -0.5, 0.25]]],
+  ];
+  for (const [p, q] of cases) {
+    for (const unbiased of [false, true]) {
+      if (unbiased && q.length < 2) continue;
+      const P = parameter(tensor(p.flat(), [p.length, p[0].length], 'float64')), Q = parameter(tensor(q.flat(), [q.length, q[0].length], 'float64'));
+      backward(gaussianMmd(P, Q, { unbiased }));
+      const ref = naiveMmdGrad(p, q, DEFAULT_MMD_BANDWIDTHS, unbiased);
+      const what = `P=${JSON.stringify(p)} unbiased=${unbiased}`;
+      assertClose(P.grad!.values(), ref.gradP.flat(), 0, 1e-14, `∂/∂P ${what}`);
+      assertClose(Q.grad!.values(), ref.gradQ.flat(), 0, 1e-14, `∂/∂Q ${what}`);
+    }
+  }
+  // The case of the bug report: 0.43284028776 before (G_ii ≈ 1.1e6 cancelling to rounding).
+  const P = parameter(tensor([3, 3.5], [2, 1], 'float64'));
+  backward(gaussianMmd(P, tensor([10], [1, 1], 'float64')));
+  assertClose([P.grad!.values()[0]], [0.43284028749], 1e-11, 0);
 });
 
 test('errors: shapes, bandwidths, too few samples for the unbiased estimate', () => {

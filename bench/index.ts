@@ -21,6 +21,7 @@ import type { SuiteModule, SuiteOptions, SuiteResult } from './harness.ts';
  * loaded, and only initialised, when that suite is selected.
  */
 const SUITES: Record<string, () => Promise<SuiteModule>> = {
+  baseline: () => import('./baseline.bench.ts'),
   matmul: () => import('./matmul.bench.ts'),
   tagger: () => import('./tagger.bench.ts'),
   peers: () => import('./peers.bench.ts'),

@@ -61,6 +61,19 @@ export class Variable {
     getBackend().addInto(this.grad.data, g.values());
   }
 
+  /**
+   * Like `addGrad` for a gradient the caller has just allocated and will not touch again: the first
+   * contribution is adopted instead of copied (the embedding table's gradient is megabytes a step).
+   */
+  adoptGrad(g: Tensor): void {
+    if (this.grad === null && this.requiresGrad && g.dtype === this.value.dtype && g.isContiguous() && g.offset === 0 && g.data.length === g.size
+      && g.shape.length === this.value.shape.length && g.shape.every((d, i) => d === this.value.shape[i])) {
+      this.grad = g;
+      return;
+    }
+    this.addGrad(g);
+  }
+
   /** Drops the gradient (optimizers call this after a step). */
   zeroGrad(): void {
     this.grad = null;

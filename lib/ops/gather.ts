@@ -28,6 +28,6 @@ export function gather(table: Operand, ids: Int32Array | readonly number[], idsS
   return recordOp('gather', new Tensor(out, [...shape, dim]), [t], (g) => {
     const dTable = zeros(t.shape, g.dtype);
     getBackend().scatterAddRows(g.values(), dim, idx, dTable.data);
-    t.addGrad(dTable);
+    t.adoptGrad(dTable);
   });
 }

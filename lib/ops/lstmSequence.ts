@@ -76,9 +76,9 @@ function fusedLstmSequence(fused: FusedLstmDirection, vx: Variable, vWih: Variab
   return recordOp('lstmSequence', new Tensor(h, [d.B, d.T, d.H]), [vx, vWih, vWhh, vb], (g) => {
     const gv = g.values();
     const grads = fused.backward(gv instanceof Float32Array ? gv : Float32Array.from(gv), saved!, xv, wih, whh, d, vx.requiresGrad);
-    if (vWhh.requiresGrad) vWhh.addGrad(new Tensor(grads.dWhh, vWhh.shape));
-    if (grads.dx && vx.requiresGrad) vx.addGrad(new Tensor(grads.dx, vx.shape));
-    if (vWih.requiresGrad) vWih.addGrad(new Tensor(grads.dWih, vWih.shape));
-    if (vb.requiresGrad) vb.addGrad(new Tensor(grads.dBias, vb.shape));
+    if (vWhh.requiresGrad) vWhh.adoptGrad(new Tensor(grads.dWhh, vWhh.shape));
+    if (grads.dx && vx.requiresGrad) vx.adoptGrad(new Tensor(grads.dx, vx.shape));
+    if (vWih.requiresGrad) vWih.adoptGrad(new Tensor(grads.dWih, vWih.shape));
+    if (vb.requiresGrad) vb.adoptGrad(new Tensor(grads.dBias, vb.shape));
   });
 }

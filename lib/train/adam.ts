@@ -2,6 +2,7 @@
 import type { Variable } from '../autodiff/index.ts';
 import type { FloatArray } from '../../kernels/cpu/index.ts';
 import { Optimizer } from './optimizer.ts';
+import { WasmAdamKernel, wasmAdamAvailable } from '../../kernels/wasm/adam.ts';
 
 export interface AdamOptions {
   /** Decay of the first-moment average; default 0.9. */
@@ -37,10 +38,29 @@ export class Adam extends Optimizer {
     if (!(this.epsilon > 0) || !Number.isFinite(this.epsilon)) throw new Error(`Adam: epsilon must be finite and > 0, got ${this.epsilon}`);
   }
 
+  /** The SIMD kernel holding m and v of float32 parameters (null: unavailable, or float64 parameters). */
+  private kernel: WasmAdamKernel | null | undefined;
+
+  private simdKernel(): WasmAdamKernel | null {
+    if (this.kernel === undefined) {
+      const allFloat32 = this.params.every((p) => p.value.dtype === 'float32');
+      this.kernel = allFloat32 && wasmAdamAvailable() ? new WasmAdamKernel(this.params.map((p) => p.value.size)) : null;
+    }
+    return this.kernel;
+  }
+
   protected update(index: number, p: FloatArray, offset: number, g: FloatArray, size: number, t: number): void {
     const b1 = this.beta1, b2 = this.beta2, eps = this.epsilon;
-    const m = this.slot('m', index), v = this.slot('v', index);
     const c1 = 1 - Math.pow(b1, t), c2 = 1 - Math.pow(b2, t);
+    const kernel = this.simdKernel();
+    if (kernel && p instanceof Float32Array && g instanceof Float32Array && size === kernel.sizes[index]) {
+      // float32 parameters: the SIMD twin of the loop below, m and v resident in the kernel.
+      this.bindSlot('m', index, kernel.m(index));
+      this.bindSlot('v', index, kernel.v(index));
+      kernel.update(index, p, offset, g, b1, b2, (this.learningRate * Math.sqrt(c2)) / c1, eps * Math.sqrt(c2));
+      return;
+    }
+    const m = this.slot('m', index), v = this.slot('v', index);
     // lr·m̂/(√v̂ + ε) = (lr·√c2/c1)·m/(√v + ε·√c2): the same update with one division per element
     // instead of three (this loop runs over every parameter, the embedding table included).
     const a1 = 1 - b1, a2 = 1 - b2;

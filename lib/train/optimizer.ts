@@ -150,6 +150,21 @@ export abstract class Optimizer {
   }
 
   /**
+   * Makes `buffer` the slot `name` of parameter `index`, keeping the current contents if there are
+   * any (an optimizer whose state lives elsewhere, e.g. in a wasm kernel's memory, binds its views).
+   */
+  protected bindSlot(name: string, index: number, buffer: FloatArray): void {
+    const buffers = this.slots[name];
+    if (buffers === undefined) throw new Error(`optimizer: unknown slot '${name}'`);
+    if (buffers[index] === buffer) return;
+    if (buffer.length !== this.params[index].value.size) throw new Error(`optimizer: slot '${name}' of ${buffer.length} elements for ${describeParameter(this.params[index], index)}`);
+    const old = buffers[index];
+    if (old !== null) buffer.set(old);
+    else buffer.fill(0);
+    buffers[index] = buffer;
+  }
+
+  /**
    * Updates one parameter in place: elements `param[offset + j]` for j < size, from `grad[j]`.
    * `t` is this parameter's update count including this one (1 on its first update).
    */

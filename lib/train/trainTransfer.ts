@@ -20,8 +20,10 @@ import { evaluateTagger, type TaggerVocab } from './taggerData.ts';
  * Version of the training procedure. Bump it whenever a change alters what a run computes (batching,
  * loss terms, initialisation), so that stored experiment runs made with the old procedure are redone.
  * 2: length chunks capped at a quarter of the set; Merged adds the regulariser once, unscaled.
+ * 3: float32 numbers of the fast kernels (fused wasm LSTM with SIMD gates, SIMD Adam, SIMD MMD),
+ *    dropout masks from one 32-bit draw per element.
  */
-export const TRAINER_VERSION = 2;
+export const TRAINER_VERSION = 3;
 
 export interface Split {
   sentences: readonly Sentence[];

@@ -5,6 +5,7 @@ export * from './elementwise.ts';
 export * from './reduce.ts';
 export * from './gather.ts';
 export * from './conv1d.ts';
+export * from './charCnn.ts';
 export * from './lstm.ts';
 export * from './crf.ts';
 export * from './mmd.ts';

@@ -42,6 +42,8 @@ export interface Backend {
   scatterAddRows: typeof cpu.scatterAddRows;
   conv1dForward: typeof cpu.conv1dForward;
   conv1dBackward: typeof cpu.conv1dBackward;
+  charCnnForward: typeof cpu.charCnnForward;
+  charCnnBackward: typeof cpu.charCnnBackward;
   lstmCellForward: typeof cpu.lstmCellForward;
   lstmCellBackward: typeof cpu.lstmCellBackward;
   lstmSequenceForward: typeof cpu.lstmSequenceForward;

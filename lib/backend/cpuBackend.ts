@@ -10,6 +10,7 @@ import * as cpu from '../../kernels/cpu/index.ts';
 import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
 import { lstmDirectionForward, lstmDirectionBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
+import { gaussianMmd as wasmGaussianMmd } from '../../kernels/wasm/mmd.ts';
 import type { Backend, FusedLstmDirection } from './backend.ts';
 
 /** The fused wasm LSTM direction (kernels/wasm/lstm.ts), used by the default backend for float32. */
@@ -38,6 +39,8 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     scatterAddRows: cpu.scatterAddRows,
     conv1dForward: (x, w, s, out) => cpu.conv1dForward(x, w, s, out, mm),
     conv1dBackward: (x, w, dOut, s, dx, dw) => cpu.conv1dBackward(x, w, dOut, s, dx, dw, mm),
+    charCnnForward: (e, w, bias, d, out) => cpu.charCnnForward(e, w, bias, d, out, mm),
+    charCnnBackward: (dOut, w, saved, d, de, dw, dBias) => cpu.charCnnBackward(dOut, w, saved, d, de, dw, dBias, mm),
     lstmCellForward: cpu.lstmCellForward,
     lstmCellBackward: cpu.lstmCellBackward,
     lstmSequenceForward: (xProj, Whh, d) => cpu.lstmSequenceForward(xProj, Whh, d, mm),
@@ -45,7 +48,7 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     crfForwardBackward: cpu.crfForwardBackward,
     crfPathScore: cpu.crfPathScore,
     viterbi: cpu.viterbi,
-    gaussianMmd: cpu.gaussianMmd,
+    gaussianMmd: mm === cpu.matmul ? cpu.gaussianMmd : wasmGaussianMmd,
   };
 }
 

@@ -67,19 +67,9 @@ export class CharEncoder extends Module {
     const lengths = Int32Array.from(chars.lengths, (l) => Math.max(1, Math.min(l, C)));
     const e = this.embedding.forward(chars.ids, [N, C]);
     if (this.filters && this.filterBias) {
-      // Zero the embeddings of padded characters, so a filter overlapping the end of a word sees the
-      // same zeros as the convolution's own padding, whatever id the padding holds.
-      const keep = new Float32Array(N * C), pushDown = new Float32Array(N * C);
-      for (let n = 0; n < N; n++) {
-        for (let c = 0; c < C; c++) {
-          if (c < lengths[n]) keep[n * C + c] = 1;
-          else pushDown[n * C + c] = -1e9; // padded positions must never win the max-pool
-        }
-      }
-      const width = this.filters.shape[0];
-      const masked = ops.mul(e, new Tensor(keep, [N, C, 1]));
-      const conv = ops.add(ops.conv1d(masked, this.filters, (width - 1) / 2), this.filterBias);
-      return ops.max(ops.add(conv, new Tensor(pushDown, [N, C, 1])), 1);
+      // Convolution over each word's own characters (zero-padded at the word's ends), max-pooled
+      // over them: one fused op that never touches the padded characters (lib/ops/charCnn.ts).
+      return ops.charCnn(e, this.filters, this.filterBias, lengths);
     }
     // Char Bi-LSTM: the forward direction's state at the last char and the backward one's at the first.
     const hf = this.fwd!.forward(e, lengths), hb = this.bwd!.forward(e, lengths);

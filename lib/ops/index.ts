@@ -14,6 +14,7 @@ export { softmax, logSoftmax } from './softmax.ts';
 export { dropout } from './dropout.ts';
 export { squaredNorm } from './squaredNorm.ts';
 export { conv1d } from './conv1d.ts';
+export { charCnn } from './charCnn.ts';
 export { lstmSequence } from './lstmSequence.ts';
 export { crfNll, constrainedScores, type CrfConstraints } from './crfNll.ts';
 export { gaussianMmd, type GaussianMmdOptions } from './gaussianMmd.ts';

@@ -60,11 +60,24 @@ export function encodeSplit(sentences: readonly Sentence[], vocab: TaggerVocab):
   return { sentences, encoded: encodeAll(sentences, vocab) };
 }
 
-/** Tags every sentence (in input order) in batches; returns tag strings in the vocab's scheme. */
-export function predictTags(tagger: Tagger, encoded: readonly EncodedSentence[], labels: LabelSet, batchSize = 64): string[][] {
+/** Padded tokens per decoding batch (bounds the memory of a batch of long sentences). */
+const MAX_DECODE_TOKENS = 8192;
+
+/**
+ * Tags every sentence in batches; returns tag strings in the vocab's scheme, in input order.
+ * Sentences are decoded in order of length, so a batch pads to nearly nothing, and in large batches,
+ * so the recurrent products have many rows: dev evaluation after every epoch stays a small part of
+ * the epoch. A sentence's tags do not depend on which batch it is decoded in.
+ */
+export function predictTags(tagger: Tagger, encoded: readonly EncodedSentence[], labels: LabelSet, batchSize = 128): string[][] {
   const out: string[][] = new Array(encoded.length);
-  for (let start = 0; start < encoded.length; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, encoded.length - start) }, (_, i) => start + i);
+  const byLength = Array.from({ length: encoded.length }, (_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length || a - b);
+  for (let start = 0; start < byLength.length; ) {
+    // At most `batchSize` sentences and about MAX_DECODE_TOKENS padded tokens (long sentences come in smaller batches).
+    let end = start + 1;
+    while (end < byLength.length && end - start < batchSize && (end - start + 1) * encoded[byLength[end]].length <= MAX_DECODE_TOKENS) end++;
+    const indices = byLength.slice(start, end);
+    start = end;
     const batch = collate(encoded, indices);
     const ids = tagger.decode(batch);
     indices.forEach((index, r) => {
@@ -76,7 +89,7 @@ export function predictTags(tagger: Tagger, encoded: readonly EncodedSentence[],
 }
 
 /** conlleval scores of a tagger on gold sentences (tags in the vocab's scheme). */
-export function evaluateTagger(tagger: Tagger, gold: readonly Sentence[], encoded: readonly EncodedSentence[], vocab: TaggerVocab, batchSize = 64): EvalResult {
+export function evaluateTagger(tagger: Tagger, gold: readonly Sentence[], encoded: readonly EncodedSentence[], vocab: TaggerVocab, batchSize = 128): EvalResult {
   const guesses = predictTags(tagger, encoded, vocab.labels, batchSize);
   return evaluateSentences(gold.map((s, i) => ({ gold: s.tags, guess: guesses[i] })), { rules: vocab.labels.scheme === 'BIOES' ? 'iobes' : 'conlleval' });
 }

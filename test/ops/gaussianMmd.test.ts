@@ -5,6 +5,7 @@ import { Rng, Tensor, tensor } from '../../lib/tensor/index.ts';
 import { backward, parameter } from '../../lib/autodiff/index.ts';
 import { gaussianMmd } from '../../lib/ops/index.ts';
 import { DEFAULT_MMD_BANDWIDTHS } from '../../kernels/cpu/index.ts';
+import { gaussianMmdWasm, wasmMmdAvailable } from '../../kernels/wasm/mmd.ts';
 import { gradCheck, randomInput } from '../helpers/gradcheck.ts';
 import { assertClose, assertThrowsWith } from '../helpers/assert.ts';
 
@@ -105,6 +106,27 @@ test('gradient exact to rounding: the diagonal pair (a_i, a_i) contributes nothi
   const P = parameter(tensor([3, 3.5], [2, 1], 'float64'));
   backward(gaussianMmd(P, tensor([10], [1, 1], 'float64')));
   assertClose([P.grad!.values()[0]], [0.43284028749], 1e-11, 0);
+});
+
+test('float32 inputs (the training case: the wasm kernel on the default backend) agree with float64', () => {
+  const P64 = randomInput(rng, [40, 23], 0.5), Q64 = randomInput(rng, [31, 23], 0.5, 0.2);
+  /** Value and gradients of the op on the data rounded to float32, held as `dtype`. */
+  const run = (dtype: 'float32' | 'float64'): { value: number; gp: ArrayLike<number>; gq: ArrayLike<number> } => {
+    const P = parameter(tensor(Float32Array.from(P64.values()), P64.shape, dtype)), Q = parameter(tensor(Float32Array.from(Q64.values()), Q64.shape, dtype));
+    const v = gaussianMmd(P, Q);
+    backward(v);
+    return { value: v.value.item(), gp: P.grad!.values(), gq: Q.grad!.values() };
+  };
+  const f32 = run('float32'), f64 = run('float64');
+  // Float32 samples go to the wasm kernel (when the engine has SIMD), float64 ones to the exact one.
+  if (wasmMmdAvailable()) {
+    const direct = gaussianMmdWasm(Float32Array.from(P64.values()), 40, Float32Array.from(Q64.values()), 31, 23, DEFAULT_MMD_BANDWIDTHS, false, false);
+    assert.is(Math.fround(f32.value), Math.fround(direct.value));
+  }
+  assertClose([f32.value], [f64.value], 1e-6, 0, 'value');
+  const scale = Math.max(...Array.from(f64.gp, Math.abs), ...Array.from(f64.gq, Math.abs));
+  assertClose(f32.gp, f64.gp, 1e-5 * scale, 0, '∂/∂P');
+  assertClose(f32.gq, f64.gq, 1e-5 * scale, 0, '∂/∂Q');
 });
 
 test('errors: shapes, bandwidths, too few samples for the unbiased estimate', () => {

@@ -173,26 +173,39 @@ function timeOf(lengths: Int32Array, b: number, s: number, reverse: boolean): nu
   return reverse ? lengths[b] - 1 - s : s;
 }
 
-/** Copies rows of a [B, T, width] array into packed order (`dst` at float index `at`, row stride `stride`). */
-function gatherRows(src: Float32Array, f32: Float32Array, at: number, stride: number, width: number, sc: Schedule, d: LstmDirectionDims): void {
+/**
+ * Where a direction reads or writes its per-token rows in a [B, T, ·] array: `width` values at
+ * `offset` within rows of `rowStride` (the forward and backward halves of a Bi-LSTM's [B, T, 2H]).
+ */
+export interface RowView {
+  data: Float32Array;
+  rowStride: number;
+  offset: number;
+}
+
+const dense = (data: Float32Array, width: number): RowView => ({ data, rowStride: width, offset: 0 });
+
+/** Copies the token rows of `src` into packed order (`f32` at float index `at`, row stride `stride`). */
+function gatherRows(src: RowView, width: number, f32: Float32Array, at: number, stride: number, sc: Schedule, d: LstmDirectionDims): void {
   const { T, lengths, reverse } = d;
   for (let s = 0; s < sc.S; s++) {
     for (let r = 0; r < sc.counts[s]; r++) {
       const b = sc.perm[r], t = timeOf(lengths, b, s, reverse);
-      const from = (b * T + t) * width;
-      f32.set(src.subarray(from, from + width), at + (sc.offsets[s] + r) * stride);
+      const from = (b * T + t) * src.rowStride + src.offset;
+      f32.set(src.data.subarray(from, from + width), at + (sc.offsets[s] + r) * stride);
     }
   }
 }
 
-/** The inverse: packed rows (stride `stride`) into a zeroed [B, T, width] array. */
-function scatterRows(f32: Float32Array, at: number, stride: number, width: number, sc: Schedule, d: LstmDirectionDims, dst: Float32Array): void {
+/** The inverse: packed rows into the token rows of `dst` (padding untouched), added when `accumulate`. */
+function scatterRows(f32: Float32Array, at: number, stride: number, width: number, sc: Schedule, d: LstmDirectionDims, dst: RowView, accumulate = false): void {
   const { T, lengths, reverse } = d;
   for (let s = 0; s < sc.S; s++) {
     for (let r = 0; r < sc.counts[s]; r++) {
       const b = sc.perm[r], t = timeOf(lengths, b, s, reverse);
-      const from = at + (sc.offsets[s] + r) * stride;
-      dst.set(f32.subarray(from, from + width), (b * T + t) * width);
+      const from = at + (sc.offsets[s] + r) * stride, to = (b * T + t) * dst.rowStride + dst.offset;
+      if (!accumulate) dst.data.set(f32.subarray(from, from + width), to);
+      else for (let j = 0; j < width; j++) dst.data[to + j] += f32[from + j];
     }
   }
 }
@@ -216,14 +229,15 @@ function gemmPacked(k: Kernels, ap: number, aStride: number, bp: number, bStride
  * Forward pass of one direction: h [B, T, H] (zeros at padding) for inputs x [B, T, I], and, when
  * `keep`, what the backward pass needs. Requires `wasmLstmSupports(d)`.
  */
-export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean): { h: Float32Array; saved: LstmDirectionSaved | null } {
+export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean, out?: RowView): { h: Float32Array; saved: LstmDirectionSaved | null } {
   const k = load();
   if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
   const { B, T, I, H } = d;
   const G = 4 * H;
   const sc = schedule(d.lengths);
   const { N, S, counts, offsets } = sc;
-  const h = new Float32Array(B * T * H);
+  const hView = out ?? dense(new Float32Array(B * T * H), H);
+  const h = hView.data;
   if (N === 0) return { h, saved: keep ? { gates: new Float32Array(0), c: new Float32Array(0), tc: new Float32Array(0), h: new Float32Array(0) } : null };
 
   const mem = new Arena();
@@ -241,7 +255,7 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
   f32.fill(0, zero, zero + B * H);
   k.packB(wihRaw * 4, wihP * 4, G, I, 4, G * 4);
   k.packB(whhRaw * 4, whhP * 4, G, H, 4, G * 4);
-  gatherRows(x, f32, X, I, I, sc, d);
+  gatherRows(dense(x, I), I, f32, X, I, sc, d);
   k.packA(X * 4, XA * 4, N, I, I * 4, 4);
   // Input projection of every real token at once: gates[N, 4H] = X·W_ih (the bias is added by the cell).
   gemmPacked(k, XA * 4, I * MR * 4, wihP * 4, I * NR * 4, gates * 4, G * 4, N, I, G, false);
@@ -257,7 +271,7 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
     k.cellForward((gates + at * G) * 4, biasAt * 4, cPrev * 4, (C + at * H) * 4, (TC + at * H) * 4, (HO + at * H) * 4, rows, H);
   }
 
-  scatterRows(f32, HO, H, H, sc, d, h);
+  scatterRows(f32, HO, H, H, sc, d, hView);
   const saved = keep
     ? { gates: f32.slice(gates, gates + N * G), c: f32.slice(C, C + N * H), tc: f32.slice(TC, TC + N * H), h: f32.slice(HO, HO + N * H) }
     : null;
@@ -268,14 +282,16 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
  * Backward pass of one direction: from ∂L/∂h [B, T, H], the gradients of x (when `needDx`), W_ih,
  * W_hh and the bias. `saved` must come from `lstmDirectionForward` on the same inputs.
  */
-export function lstmDirectionBackward(dh: Float32Array, saved: LstmDirectionSaved, x: Float32Array, Wih: Float32Array, Whh: Float32Array, d: LstmDirectionDims, needDx: boolean): LstmDirectionGrads {
+export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDirectionSaved, x: Float32Array, Wih: Float32Array, Whh: Float32Array, d: LstmDirectionDims, needDx: boolean | Float32Array): LstmDirectionGrads {
   const k = load();
   if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
   const { B, T, I, H } = d;
   const G = 4 * H, Hp = roundUp(H, NR), Ip = roundUp(I, NR);
   const sc = schedule(d.lengths);
   const { N, S, counts, offsets } = sc;
-  const grads: LstmDirectionGrads = { dx: needDx ? new Float32Array(B * T * I) : null, dWih: new Float32Array(I * G), dWhh: new Float32Array(H * G), dBias: new Float32Array(G) };
+  // needDx may be an existing ∂L/∂x to add this direction's contribution to (a Bi-LSTM's two directions).
+  const dxInto = needDx instanceof Float32Array ? needDx : null;
+  const grads: LstmDirectionGrads = { dx: dxInto ?? (needDx ? new Float32Array(B * T * I) : null), dWih: new Float32Array(I * G), dWhh: new Float32Array(H * G), dBias: new Float32Array(G) };
   if (N === 0) return grads;
   const n0 = counts[0], NS = N - n0; // rows with a predecessor (steps ≥ 1)
 
@@ -295,7 +311,7 @@ export function lstmDirectionBackward(dh: Float32Array, saved: LstmDirectionSave
   f32.fill(0, DH, DH + (N + MR) * Hp);
   f32.fill(0, dc, dc + B * H);
   f32.fill(0, zero, zero + B * H);
-  gatherRows(dh, f32, DH, Hp, H, sc, d);
+  gatherRows(dh instanceof Float32Array ? dense(dh, H) : dh, H, f32, DH, Hp, sc, d);
   f32.set(Whh.subarray(0, H * G), whhRaw);
   // W_hhᵀ as the B operand of dh_{t−1} = dPre_t·W_hhᵀ: element (p, j) = W_hh[j][p].
   k.packB(whhRaw * 4, whhTP * 4, H, G, G * 4, 4);
@@ -328,7 +344,7 @@ export function lstmDirectionBackward(dh: Float32Array, saved: LstmDirectionSave
     grads.dWhh.set(f32.subarray(dW, dW + H * G));
   }
   // ∂L/∂W_ih = Xᵀ·dPre.
-  gatherRows(x, f32, X, I, I, sc, d);
+  gatherRows(dense(x, I), I, f32, X, I, sc, d);
   k.packA(X * 4, XTA * 4, I, N, 4, I * 4);
   gemmPacked(k, XTA * 4, N * MR * 4, dPreB * 4, N * NR * 4, dW * 4, G * 4, I, N, G, false);
   grads.dWih.set(f32.subarray(dW, dW + I * G));
@@ -338,7 +354,48 @@ export function lstmDirectionBackward(dh: Float32Array, saved: LstmDirectionSave
     k.packB(wihRaw * 4, wihTP * 4, I, G, G * 4, 4);
     k.packA(dPre * 4, dPreA * 4, N, G, G * 4, 4);
     gemmPacked(k, dPreA * 4, G * MR * 4, wihTP * 4, G * NR * 4, DX * 4, Ip * 4, N, G, I, false);
-    scatterRows(f32, DX, Ip, I, sc, d, grads.dx);
+    scatterRows(f32, DX, Ip, I, sc, d, dense(grads.dx, I), dxInto !== null);
   }
   return grads;
+}
+
+/** One direction's weights. */
+export interface LstmWeights {
+  Wih: Float32Array;
+  Whh: Float32Array;
+  bias: Float32Array;
+}
+
+/** What a Bi-LSTM's forward pass keeps: each direction's saved state. */
+export interface BiLstmSaved {
+  forward: LstmDirectionSaved;
+  backward: LstmDirectionSaved;
+}
+
+export interface BiLstmGrads {
+  dx: Float32Array | null;
+  forward: LstmDirectionGrads;
+  backward: LstmDirectionGrads;
+}
+
+/**
+ * Both directions of a Bi-LSTM (paper E1) one after the other: h [B, T, 2H] with the forward
+ * direction's h_t in the first H columns and the reverse one's in the last H, written in place (no
+ * concatenation). `d.reverse` is ignored. A threaded backend runs the two directions at once instead
+ * (lib/backend/threads.ts); this is its single-thread twin.
+ */
+export function lstmBidirectionalForward(x: Float32Array, fwd: LstmWeights, bwd: LstmWeights, d: LstmDirectionDims, keep: boolean): { h: Float32Array; saved: BiLstmSaved | null } {
+  const h = new Float32Array(d.B * d.T * 2 * d.H);
+  const f = lstmDirectionForward(x, fwd.Wih, fwd.Whh, fwd.bias, { ...d, reverse: false }, keep, { data: h, rowStride: 2 * d.H, offset: 0 });
+  const b = lstmDirectionForward(x, bwd.Wih, bwd.Whh, bwd.bias, { ...d, reverse: true }, keep, { data: h, rowStride: 2 * d.H, offset: d.H });
+  return { h, saved: keep ? { forward: f.saved!, backward: b.saved! } : null };
+}
+
+/** Gradients of both directions from ∂L/∂h [B, T, 2H]; ∂L/∂x is the sum of the two directions'. */
+export function lstmBidirectionalBackward(dh: Float32Array, saved: BiLstmSaved, x: Float32Array, fwd: LstmWeights, bwd: LstmWeights, d: LstmDirectionDims, needDx: boolean): BiLstmGrads {
+  const dx = needDx ? new Float32Array(d.B * d.T * d.I) : null;
+  const view = (offset: number): RowView => ({ data: dh, rowStride: 2 * d.H, offset });
+  const forward = lstmDirectionBackward(view(0), saved.forward, x, fwd.Wih, fwd.Whh, { ...d, reverse: false }, dx ?? false);
+  const backward = lstmDirectionBackward(view(d.H), saved.backward, x, bwd.Wih, bwd.Whh, { ...d, reverse: true }, dx ?? false);
+  return { dx, forward, backward };
 }

@@ -18,6 +18,9 @@ export interface FusedLstmDirection {
   supports(d: { H: number; I: number }): boolean;
   forward: typeof wasmLstm.lstmDirectionForward;
   backward: typeof wasmLstm.lstmDirectionBackward;
+  /** Both directions of a Bi-LSTM in one call each way (a threaded backend runs them at once). */
+  bidirectionalForward: typeof wasmLstm.lstmBidirectionalForward;
+  bidirectionalBackward: typeof wasmLstm.lstmBidirectionalBackward;
 }
 
 export interface Backend {

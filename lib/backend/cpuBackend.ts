@@ -9,12 +9,15 @@
 import * as cpu from '../../kernels/cpu/index.ts';
 import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
-import { lstmDirectionForward, lstmDirectionBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
+import { lstmDirectionForward, lstmDirectionBackward, lstmBidirectionalForward, lstmBidirectionalBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
 import { gaussianMmd as wasmGaussianMmd } from '../../kernels/wasm/mmd.ts';
 import type { Backend, FusedLstmDirection } from './backend.ts';
 
 /** The fused wasm LSTM direction (kernels/wasm/lstm.ts), used by the default backend for float32. */
-const WASM_LSTM: FusedLstmDirection = { supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward };
+export const WASM_LSTM: FusedLstmDirection = {
+  supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward,
+  bidirectionalForward: lstmBidirectionalForward, bidirectionalBackward: lstmBidirectionalBackward,
+};
 
 /** A CPU backend whose kernels use `mm` for their matrix products. */
 export function makeCpuBackend(name: string, description: string, mm: MatmulFn, lstmDirection?: FusedLstmDirection): Backend {

@@ -45,8 +45,9 @@ export class BiLstm extends Module {
     return 2 * this.hidden;
   }
 
-  /** x [B, T, I] → [B, T, 2H]. */
+  /** x [B, T, I] → [B, T, 2H]: both directions as one op (in parallel on a threaded backend). */
   forward(x: Variable, lengths: Int32Array): Variable {
-    return ops.concat([this.forwardLstm.forward(x, lengths), this.backwardLstm.forward(x, lengths)], -1);
+    const f = this.forwardLstm, b = this.backwardLstm;
+    return ops.biLstmSequence(x, { Wih: f.Wih, Whh: f.Whh, bias: f.bias }, { Wih: b.Wih, Whh: b.Whh, bias: b.bias }, lengths);
   }
 }

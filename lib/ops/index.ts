@@ -16,5 +16,6 @@ export { squaredNorm } from './squaredNorm.ts';
 export { conv1d } from './conv1d.ts';
 export { charCnn } from './charCnn.ts';
 export { lstmSequence } from './lstmSequence.ts';
+export { biLstmSequence, type LstmDirectionParams } from './biLstmSequence.ts';
 export { crfNll, constrainedScores, type CrfConstraints } from './crfNll.ts';
 export { gaussianMmd, type GaussianMmdOptions } from './gaussianMmd.ts';

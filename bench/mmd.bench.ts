@@ -6,8 +6,10 @@
  *
  * Cases:
  *  - ladtl: `labelAwareMmd` (lib/transfer) with `maxPerLabel` unset (every token, as the paper) and
- *    `backward`, i.e. per label a row gather, the fused `gaussianMmd` op (kernels/cpu/mmd.ts: Gram
- *    matrices and kernel sums in float64, hand-derived gradient) and the gather's scatter-back;
+ *    `backward`, i.e. per label a row gather, the fused `gaussianMmd` op (on the default cpu backend
+ *    and float32 features: the wasm SIMD kernel of kernels/wasm/mmd.ts, float32 Gram matrices and
+ *    exps, hand-derived gradient; kernels/cpu/mmd.ts, all float64, is its twin) and the gather's
+ *    scatter-back;
  *  - ladtl cap 256: the same with the default cap of 256 tokens per label and side (a seeded
  *    subsample; only O exceeds it). NOT the same computation: it estimates the full value, and it
  *    is here to show what the cap buys; its ratios compare different work;
@@ -19,13 +21,24 @@
  *    gradient; the value and both gradients are read back with `dataSync`.
  * Before timing, both TF.js backends must agree with ladtl to 1e-3 (relative, value; max|Δ| / max|g|
  * for the gradients).
+ *
+ * Then the kernel itself, float32 wasm (kernels/wasm/mmd.ts) against the float64 TypeScript kernel
+ * (kernels/cpu/mmd.ts, what the cpu backend ran for float32 features before), one MMD² + both
+ * gradients on n + n rows × 200 (n = 64, 256: a label at La-DTL's cap, 600: the paper's uncapped O),
+ * timed in alternating rounds (`timeRounds`), medians and the ratio; the float32 results are first
+ * checked against the float64 ones (value: absolute error; gradients: max|Δ| / max|g|). And one
+ * La-DTL step's MMD term (7 labels, cap 256, value + backward) on the default cpu backend against
+ * the same backend with only `gaussianMmd` swapped back to the TypeScript kernel.
  */
 import type Benchmark from 'benchmark';
 import { Rng, tensor } from '../lib/tensor/index.ts';
 import { backward, parameter } from '../lib/autodiff/index.ts';
 import { labelAwareMmd, rowsWithLabel, type DomainFeatures } from '../lib/transfer/index.ts';
 import { DEFAULT_MMD_BANDWIDTHS } from '../kernels/cpu/index.ts';
-import { fmt, formatTable, timeCases, warmUp, type CaseResult, type GroupResult, type SuiteOptions, type SuiteResult, type TimedCase } from './harness.ts';
+import { gaussianMmd as tsGaussianMmd } from '../kernels/cpu/mmd.ts';
+import { gaussianMmdWasm, wasmMmdAvailable, wasmMmdFailure } from '../kernels/wasm/mmd.ts';
+import { makeDefaultCpuBackend, registerBackend, setBackend, getBackend } from '../lib/backend/index.ts';
+import { fmt, formatTable, timeCases, timeRounds, warmUp, type CaseResult, type GroupResult, type SuiteOptions, type SuiteResult, type TimedCase } from './harness.ts';
 import { TF_BACKENDS, activate, gatherRows, initTf, tf, tfMeta, type TfBackend } from './peers/tfjs.ts';
 
 const N = 15 * 40, D = 200, NUM_LABELS = 7, MU = 0.02, CAP = 256;
@@ -200,5 +213,85 @@ export async function run(options: SuiteOptions): Promise<SuiteResult> {
       `tfjs-wasm value ${c['tfjs-wasm value rel. err'].toExponential(1)}, grads ${c['tfjs-wasm grad source rel. err'].toExponential(1)} / ${c['tfjs-wasm grad target rel. err'].toExponential(1)}; ` +
       `cap ${CAP} changes the value by ${(100 * c['ladtl cap 256 value rel. diff vs uncapped (not an error: a subsample)']).toFixed(1)}% (different work, not an error)`,
   );
-  return { suite: 'mmd', meta, groups: [group] };
+  const kernelGroups = kernelComparison(options, rng, centres, src, tgt);
+  return { suite: 'mmd', meta: { ...meta, wasmMmd: wasmMmdAvailable() ? 'available' : wasmMmdFailure() }, groups: [group, ...kernelGroups] };
+}
+
+/** Rounds for the kernel comparison: fewer and shorter under --quick. */
+function roundsOptions(quick: boolean): { rounds: number; roundMs: number } {
+  return quick ? { rounds: 3, roundMs: 150 } : { rounds: 9, roundMs: 600 };
+}
+
+/**
+ * The float32 wasm kernel against the float64 TypeScript kernel on one MMD² + gradients, and one
+ * La-DTL step's MMD term with either kernel (see the file comment).
+ */
+function kernelComparison(options: SuiteOptions, rng: Rng, centres: Float64Array[], src: DomainFeatures, tgt: DomainFeatures): GroupResult[] {
+  if (!wasmMmdAvailable()) {
+    console.log(`\nmmd kernel comparison skipped: ${wasmMmdFailure()}`);
+    return [];
+  }
+  const bw = DEFAULT_MMD_BANDWIDTHS;
+  const groups: GroupResult[] = [];
+  const rows: string[][] = [];
+  console.log(`\n== mmd kernel: one MMD² + both gradients, float32 wasm SIMD (kernels/wasm/mmd.ts) vs float64 TypeScript (kernels/cpu/mmd.ts) ==\n` +
+    `features drawn like the La-DTL ones (label 1 vs label 1 of the shifted domain), d = ${D}, ${bw.length} bandwidths, biased; medians of ${roundsOptions(options.quick).rounds} alternating rounds`);
+  for (const n of [64, 256, 600]) {
+    // n ≤ N: the first n rows of one draw of La-DTL-like features, all of label 1.
+    const labels = new Int32Array(N).fill(1);
+    const P = drawFeatures(rng, labels, centres, new Float64Array(D)).slice(0, n * D);
+    const Q = drawFeatures(rng, labels, centres, Float64Array.from({ length: D }, () => 0.2 * rng.normal())).slice(0, n * D);
+    const ref = tsGaussianMmd(P, n, Q, n, D, bw, false, true);
+    const got = gaussianMmdWasm(P, n, Q, n, D, bw, false, true);
+    const checks = {
+      'value (float64)': ref.value,
+      'value abs. err': Math.abs(got.value - ref.value),
+      'grad P max|Δ| / max|g|': relativeError(got.gradP!, ref.gradP!),
+      'grad Q max|Δ| / max|g|': relativeError(got.gradQ!, ref.gradQ!),
+    };
+    const timed = timeRounds([
+      { name: 'ts f64', fn: () => void tsGaussianMmd(P, n, Q, n, D, bw, false, true) },
+      { name: 'wasm f32', fn: () => void gaussianMmdWasm(P, n, Q, n, D, bw, false, true) },
+    ], roundsOptions(options.quick));
+    const [ts, wasm] = timed;
+    const ratio = ts.medianMs / wasm.medianMs;
+    groups.push({
+      name: `gaussianMmd kernel ${n}+${n} × ${D}`,
+      params: { n, m: n, d: D, bandwidths: bw.length },
+      // Medians over rounds; the spread reported is the interquartile range (% of the median), not a margin of error.
+      cases: timed.map((t) => ({ name: t.name, msPerOp: t.medianMs, rmePercent: t.iqrPercent, samples: t.rounds })),
+      ratios: { 'wasm f32 vs ts f64': ratio },
+      checks,
+    });
+    rows.push([`${n}+${n}`, fmt(ts.medianMs), `${fmt(ts.minMs)}–${fmt(ts.maxMs)}`, fmt(wasm.medianMs), `${fmt(wasm.minMs)}–${fmt(wasm.maxMs)}`, `${fmt(ratio)}×`,
+      checks['value abs. err'].toExponential(1), Math.max(checks['grad P max|Δ| / max|g|'], checks['grad Q max|Δ| / max|g|']).toExponential(1)]);
+  }
+  console.log(formatTable(['n+m', 'ts f64 ms', 'range', 'wasm f32 ms', 'range', 'speed-up', 'value |Δ|', 'grad max|Δ|/max|g|'], rows));
+
+  // One La-DTL step's MMD term: the default backend, and the same with the TypeScript kernel.
+  const previous = getBackend().name;
+  registerBackend('cpu-ts-mmd', () => ({ ...makeDefaultCpuBackend(), name: 'cpu-ts-mmd', gaussianMmd: tsGaussianMmd }));
+  const step = (backend: string): (() => void) => {
+    const capRng = new Rng(256);
+    return () => {
+      setBackend(backend);
+      src.rows.zeroGrad();
+      tgt.rows.zeroGrad();
+      backward(labelAwareMmd(src, tgt, { numLabels: NUM_LABELS, mu: MU, maxPerLabel: CAP, rng: capRng }).loss);
+    };
+  };
+  try {
+    const timed = timeRounds([{ name: 'ts f64 kernel', fn: step('cpu-ts-mmd') }, { name: 'wasm f32 kernel', fn: step('cpu') }], roundsOptions(options.quick));
+    const ratio = timed[0].medianMs / timed[1].medianMs;
+    groups.push({
+      name: `La-DTL step MMD term (${NUM_LABELS} labels, cap ${CAP}, value + backward)`,
+      params: { n: N, d: D, labels: NUM_LABELS, cap: CAP },
+      cases: timed.map((t) => ({ name: t.name, msPerOp: t.medianMs, rmePercent: t.iqrPercent, samples: t.rounds })),
+      ratios: { 'wasm f32 kernel vs ts f64 kernel': ratio },
+    });
+    console.log(`\nLa-DTL step MMD term (${NUM_LABELS} labels, cap ${CAP}, value + backward): ${timed.map((t) => `${t.name} ${fmt(t.medianMs)} ms`).join(', ')}; speed-up ${fmt(ratio)}×`);
+  } finally {
+    setBackend(previous);
+  }
+  return groups;
 }

@@ -12,8 +12,11 @@ import type { CrfConstraints } from '../../lib/ops/index.ts';
 import { Adam } from '../../lib/train/index.ts';
 import { LABELS, PAPER_SIZES, paperTaggerConfig, syntheticBatch } from './syntheticBatch.ts';
 
+/** The in-process implementations (each also has a memory probe, ./rssProbe.ts). */
 export const IMPL_NAMES = ['ladtl', 'tfjs-cpu', 'tfjs-wasm'] as const;
-export type ImplName = (typeof IMPL_NAMES)[number];
+export type InProcessName = (typeof IMPL_NAMES)[number];
+/** `torch` runs in a Python process of its own (./torchPeer.ts). */
+export type ImplName = InProcessName | 'torch';
 
 export const LEARNING_RATE = 0.001;
 /** Batches cycled through by the timed functions (as in the tagger suite). */
@@ -30,6 +33,11 @@ export interface TaggerImpl {
   trainStep(batch: TaggerBatch): number;
   /** Viterbi tags [B·T], −1 at padding. */
   decode(batch: TaggerBatch): Int32Array;
+  /**
+   * Decode for timing, when it differs from `decode`: the out-of-process peer decodes without
+   * sending its paths back (the in-process ones hand theirs over for free).
+   */
+  decodeTimed?(batch: TaggerBatch): void;
 }
 
 export interface PaperSetup {

@@ -1,64 +1,97 @@
 /**
  * The Bi-LSTM-CRF tagger against the same model written with TensorFlow.js ops
- * (bench/peers/tfjsTagger.ts) on TF.js's pure-JS (`cpu`) and WebAssembly (`wasm`) backends, in one
- * process, on the same synthetic batches as the tagger suite (paper sizes: embeddings 100, Bi-LSTM
- * 100 per direction, batch 15 × 40 tokens, 7 BIO tags with constraints, start/end scores,
- * 5,000-word vocabulary, no char encoder).
+ * (bench/peers/tfjsTagger.ts) on TF.js's pure-JS (`cpu`) and WebAssembly (`wasm`) backends, in this
+ * process, and with PyTorch on the CPU (bench/peers/torch_tagger.py) in a Python process driven from
+ * this one (bench/peers/torchPeer.ts), all on the same synthetic batches as the tagger suite (paper
+ * sizes: embeddings 100, Bi-LSTM 100 per direction, batch 15 × 40 tokens, 7 BIO tags with
+ * constraints, start/end scores, 5,000-word vocabulary, no char encoder).
  *
  *  - train step: forward with dropout 0.5 on the embeddings, CRF NLL, backward, Adam (lr 0.001)
- *    over every parameter, embedding table included (dense in all three);
+ *    over every parameter, embedding table included (dense in all four);
  *  - decode: forward without dropout, then Viterbi (ladtl: its kernel; TF.js: plain JS on the
- *    emissions read back with `dataSync`, see tfjsTagger.ts).
- * Throughput is sentences/s and real (non-padding) tokens/s, the mean over the 8 batches cycled
- * through; every figure is also given as a ratio to tfjs-cpu and to tfjs-wasm from the same run.
+ *    emissions read back with `dataSync`, see tfjsTagger.ts; PyTorch: torch ops).
  *
- * Before anything is timed, all three start from ladtl's initial weights, and the suite checks that
- * they give the same loss (without dropout) and the same Viterbi paths, then that a few training
- * steps leave each one's loss finite and lower. From there the models drift apart: the dropout
- * masks come from different random streams, and TF.js's Adam is the TF1 form (see tfjsTagger.ts).
+ * Timing: the contenders are alternated in rounds (`timeRounds` in harness.ts: each round runs every
+ * contender for about `roundMs`, in an order that rotates from round to round), so that changes of
+ * machine load affect all of them alike. Every figure is the median over rounds of the per-round
+ * mean, with the spread (min–max and interquartile range over rounds); ratios are ratios of medians,
+ * and the per-round ratios (same round, so the same machine state) give their spread. Throughput is
+ * sentences/s and real (non-padding) tokens/s, over the 8 batches cycled through.
  *
- * Peak RSS: each implementation trains for a number of steps in a fresh process of its own
+ * Layouts: each peer is timed in the fastest of its equivalent layouts, picked in this run for each
+ * operation (train, decode) by a short alternating comparison (printed, and in `meta.layouts`), so
+ * a peer may train in one layout and decode in another: TF.js's LSTM gate weights as one
+ * [I, 4H] block and a split (`fused`, tf.layers' LSTMCell) or four blocks (`perGate`, Keras's
+ * `implementation=1`); PyTorch's Bi-LSTM as one bidirectional nn.LSTM over a packed batch (`packed`)
+ * or two nn.LSTM over the padded batch with per-sentence reversal (`reversed`).
+ *
+ * Correctness before timing: every contender, in every layout, starts from ladtl's initial weights
+ * and must give the same loss (without dropout; relative difference < LOSS_TOLERANCE) and the same
+ * Viterbi paths (≥ MIN_DECODE_AGREEMENT of the real tokens) on two batches, then a few training steps
+ * must leave its loss finite and lower. From there the models drift apart: the dropout masks come from
+ * different random streams, and TF.js's Adam is the TF1 form (see tfjsTagger.ts).
+ *
+ * PyTorch runs out of process: each timed call is one request over a pipe (torchPeer.ts), so its
+ * figures include that round trip; the suite measures it (an empty request) and the Python process's
+ * own timing of the same calls, both in `meta.torch.channel`. PyTorch is skipped, with a message, when
+ * /usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch libopenblas0).
+ *
+ * Peak RSS: each in-process implementation trains for a number of steps in a fresh process of its own
  * (bench/peers/rssProbe.ts), because RSS is per process and the wasm backend's memory never shrinks.
+ * For PyTorch the Python process's own figures are reported (interpreter and libraries included, and
+ * one model per layout), not compared.
  *
  * Not like-for-like, so read the ratios with this in mind:
  *  - ladtl runs each LSTM direction and the CRF as fused ops with hand-written gradients; TF.js
- *    composes them from primitive ops per time step and differentiates them with its tape. That is
- *    the point of the comparison, but it means TF.js's numbers include its per-op overhead;
- *  - the TF.js LSTM keeps the four gates in separate weight blocks (Keras's `implementation=1`),
- *    which a smoke run found faster on both backends than tf.layers' one-block-then-split layout;
+ *    composes them from primitive ops per time step and differentiates them with its tape; PyTorch
+ *    runs its native LSTM and composes the CRF from ops per time step under autograd. That is the
+ *    point of the comparison, but the peers' numbers include their per-op overhead;
  *  - TF.js's embedding gradient is a scatter (`tf.scatterND`) because the wasm backend lacks the
  *    stock one; the same code runs on tfjs-cpu;
- *  - everything is single-threaded: the wasm backend runs without threads in Node (see `meta`);
- *  - ladtl computes in float32 with float64 in places (CRF scores); TF.js in float32.
+ *  - everything is single-threaded: the wasm backend runs without threads in Node, PyTorch with one
+ *    thread and a one-thread BLAS (see `meta`);
+ *  - ladtl computes in float32 with float64 in places (CRF scores); TF.js and PyTorch in float32.
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type Benchmark from 'benchmark';
 import type { TaggerBatch } from '../lib/nn/index.ts';
 import { getBackend } from '../lib/backend/index.ts';
-import { fmt, formatTable, timeCases, warmUp, type CaseResult, type GroupResult, type SuiteOptions, type SuiteResult, type TimedCase } from './harness.ts';
-import { BATCH_COUNT, IMPL_NAMES, LEARNING_RATE, ladtlImpl, paperSetup, type ImplName, type TaggerImpl } from './peers/impls.ts';
+import { fmt, formatTable, timeRounds, type CaseResult, type GroupResult, type RoundsResult, type SuiteOptions, type SuiteResult, type TimedCase } from './harness.ts';
+import { BATCH_COUNT, IMPL_NAMES, LEARNING_RATE, ladtlImpl, paperSetup, type InProcessName, type TaggerImpl } from './peers/impls.ts';
 import type { RssProbeResult } from './peers/rssProbe.ts';
 import { PAPER_SIZES, realTokens } from './peers/syntheticBatch.ts';
-import { TF_BACKENDS, initTf, tf, tfMeta } from './peers/tfjs.ts';
-import { tfjsImpl } from './peers/tfjsTagger.ts';
+import { TF_BACKENDS, initTf, tf, tfMeta, type TfBackend } from './peers/tfjs.ts';
+import { tfjsImpl, type GateLayout } from './peers/tfjsTagger.ts';
+import { TORCH_LAYOUTS, TorchPeer, torchAvailability, torchImpl, type SelfTimed } from './peers/torchPeer.ts';
 
-/** Loss of the TF.js twins at ladtl's initial weights must agree to this relative difference. */
-const LOSS_TOLERANCE = 1e-3;
+/** Loss of every peer at ladtl's initial weights must agree to this relative difference. */
+const LOSS_TOLERANCE = 1e-4;
 /** Share of real tokens whose Viterbi tag must equal ladtl's at the same weights. */
 const MIN_DECODE_AGREEMENT = 0.99;
-const PEERS = ['tfjs-cpu', 'tfjs-wasm'] as const;
+const GATE_LAYOUTS: readonly GateLayout[] = ['fused', 'perGate'];
 const PROBE_MARKER = 'RSS_PROBE ';
+
+/** One implementation in one layout. */
+interface Contender {
+  /** The implementation's name, plus the layout while several are compared (e.g. `tfjs-cpu (fused)`). */
+  label: string;
+  impl: TaggerImpl;
+  layout?: string;
+  dispose?: () => void;
+}
 
 function relDiff(x: number, ref: number): number {
   return Math.abs(x - ref) / Math.max(Math.abs(ref), 1e-12);
 }
 
-/** Share of real (non-padding) positions where two tag sequences agree. */
+/** Share of real (non-padding) positions where two tag sequences agree (and padding stays −1). */
 function agreement(tags: Int32Array, ref: Int32Array): number {
   let same = 0, n = 0;
   for (let i = 0; i < ref.length; i++) {
-    if (ref[i] < 0) continue;
+    if (ref[i] < 0) {
+      if (tags[i] !== ref[i]) return 0;
+      continue;
+    }
     n++;
     if (tags[i] === ref[i]) same++;
   }
@@ -74,95 +107,183 @@ interface Sanity {
 }
 
 /**
- * Same weights → same loss and paths; then `steps` training steps must keep the loss finite and
- * lower the loss (without dropout) of the first batch, which is among those trained on.
+ * Same weights → same loss and paths (against ladtl, on the first two batches); then `steps` training
+ * steps must keep the loss finite and lower the loss (without dropout) of the first batch, which is
+ * among those trained on.
  */
-function sanityCheck(impls: TaggerImpl[], batches: TaggerBatch[], steps: number): Record<ImplName, Sanity> {
-  const out = {} as Record<ImplName, Sanity>;
+function sanityCheck(contenders: Contender[], batches: TaggerBatch[], steps: number): Map<string, Sanity> {
+  const out = new Map<string, Sanity>();
   const checkBatches = batches.slice(0, 2);
-  const ladtl = impls[0];
+  const ladtl = contenders[0].impl;
   const refLoss = checkBatches.map((b) => ladtl.evalLoss(b));
   const refTags = checkBatches.map((b) => ladtl.decode(b));
-  for (const impl of impls) {
+  for (const { label, impl } of contenders) {
     impl.activate();
     const losses = checkBatches.map((b) => impl.evalLoss(b));
     const lossRelDiff = Math.max(...losses.map((l, i) => relDiff(l, refLoss[i])));
     const decodeAgreement = Math.min(...checkBatches.map((b, i) => agreement(impl.decode(b), refTags[i])));
-    if (!(lossRelDiff <= LOSS_TOLERANCE)) {
-      throw new Error(`peers: ${impl.name}'s loss at ladtl's initial weights is ${losses.join(', ')}, ladtl's ${refLoss.join(', ')} (relative difference ${lossRelDiff} > ${LOSS_TOLERANCE})`);
+    if (!(lossRelDiff < LOSS_TOLERANCE)) {
+      throw new Error(`peers: ${label}'s loss at ladtl's initial weights is ${losses.join(', ')}, ladtl's ${refLoss.join(', ')} (relative difference ${lossRelDiff} ≥ ${LOSS_TOLERANCE})`);
     }
     if (!(decodeAgreement >= MIN_DECODE_AGREEMENT)) {
-      throw new Error(`peers: ${impl.name}'s Viterbi paths agree with ladtl's on only ${(100 * decodeAgreement).toFixed(1)}% of tokens at the same weights`);
+      throw new Error(`peers: ${label}'s Viterbi paths agree with ladtl's on only ${(100 * decodeAgreement).toFixed(1)}% of tokens at the same weights`);
     }
     const trainLosses: number[] = [];
     for (let s = 0; s < steps; s++) trainLosses.push(impl.trainStep(batches[s % batches.length]));
     const evalLossAfter = impl.evalLoss(batches[0]);
     if (!trainLosses.every(Number.isFinite) || !Number.isFinite(evalLossAfter)) {
-      throw new Error(`peers: ${impl.name} produced a non-finite loss in training: ${trainLosses.join(', ')}; after: ${evalLossAfter}`);
+      throw new Error(`peers: ${label} produced a non-finite loss in training: ${trainLosses.join(', ')}; after: ${evalLossAfter}`);
     }
     if (!(evalLossAfter < losses[0])) {
-      throw new Error(`peers: ${impl.name}'s loss did not decrease over ${steps} steps (${losses[0]} → ${evalLossAfter})`);
+      throw new Error(`peers: ${label}'s loss did not decrease over ${steps} steps (${losses[0]} → ${evalLossAfter})`);
     }
-    out[impl.name] = { evalLoss: losses[0], lossRelDiff, decodeAgreement, trainLosses, evalLossAfter };
+    out.set(label, { evalLoss: losses[0], lossRelDiff, decodeAgreement, trainLosses, evalLossAfter });
   }
   return out;
 }
 
-/** Times `what` for every implementation, each cycling through the batches from the first. */
-function timeGroup(label: string, impls: TaggerImpl[], batches: TaggerBatch[], what: (impl: TaggerImpl, b: TaggerBatch) => void, warmMs: number, timing: Benchmark.Options): CaseResult[] {
-  const cases: TimedCase[] = impls.map((impl) => {
+type Rounds = { rounds: number; roundMs: number; minCalls: number; warmUpMs: number };
+
+/**
+ * Times `what` for every contender in alternating rounds, each cycling through the batches from the
+ * first. Switching implementation (tfjs backend, torch layout) happens only when the previous call
+ * was another contender's, so it is paid once per turn, not per call.
+ */
+function timeContenders(contenders: Contender[], batches: TaggerBatch[], what: (impl: TaggerImpl, b: TaggerBatch) => void, rounds: Rounds): RoundsResult[] {
+  let current: TaggerImpl | null = null;
+  const cases: TimedCase[] = contenders.map(({ label, impl }) => {
     let i = 0;
-    const fn = (): void => what(impl, batches[i++ % batches.length]);
-    impl.activate();
-    if (warmMs > 0) warmUp(fn, warmMs);
-    return { name: impl.name, fn, options: { onStart: () => impl.activate() } };
+    return {
+      name: label,
+      fn: (): void => {
+        if (current !== impl) {
+          impl.activate();
+          current = impl;
+        }
+        what(impl, batches[i++ % batches.length]);
+      },
+    };
   });
-  return timeCases(label, cases, timing);
+  return timeRounds(cases, rounds);
 }
 
-/** Speed ratios of every case against each TF.js backend: peer time / case time, >1 = case faster. */
-function speedRatios(cases: CaseResult[]): Record<string, number> {
-  const ratios: Record<string, number> = {};
-  for (const peer of PEERS) {
+/** Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
+const T95 = [12.71, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
+
+/** A case of the JSON result: median over rounds as `msPerOp`, with the spread. */
+type RoundsCase = CaseResult & { minMs: number; maxMs: number; iqrPercent: number; rounds: number; roundMs: number[] };
+
+function toCase(r: RoundsResult): RoundsCase {
+  const n = r.roundMs.length;
+  const mean = r.roundMs.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(r.roundMs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1)) : NaN;
+  const t = T95[Math.min(n - 1, T95.length) - 1] ?? 1.96;
+  return {
+    name: r.name,
+    msPerOp: r.medianMs,
+    // Margin of error of the mean of the round means, for consumers of the old field.
+    rmePercent: n > 1 ? (100 * t * sd) / Math.sqrt(n) / mean : NaN,
+    samples: n,
+    minMs: r.minMs, maxMs: r.maxMs, iqrPercent: r.iqrPercent, rounds: r.rounds, roundMs: r.roundMs,
+  };
+}
+
+interface RatioSpread {
+  /** Ratio of the medians (what `ratios` holds). */
+  ofMedians: number;
+  /** Median, min and max over rounds of the same-round ratio. */
+  perRoundMedian: number;
+  perRoundMin: number;
+  perRoundMax: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b), m = (s.length - 1) / 2;
+  return (s[Math.floor(m)] + s[Math.ceil(m)]) / 2;
+}
+
+/** `X vs P` for every case X and peer P ≠ X: P's time / X's time, >1 = X faster. */
+function speedRatios(cases: RoundsCase[], peers: readonly string[]): { ratios: Record<string, number>; spread: Record<string, RatioSpread> } {
+  const ratios: Record<string, number> = {}, spread: Record<string, RatioSpread> = {};
+  for (const peer of peers) {
     const p = cases.find((c) => c.name === peer);
     if (!p) continue;
-    for (const c of cases) if (c !== p) ratios[`${c.name} vs ${peer}`] = p.msPerOp / c.msPerOp;
+    for (const c of cases) {
+      if (c === p) continue;
+      const key = `${c.name} vs ${peer}`;
+      const perRound = p.roundMs.map((ms, r) => ms / c.roundMs[r]);
+      ratios[key] = p.msPerOp / c.msPerOp;
+      spread[key] = { ofMedians: ratios[key], perRoundMedian: median(perRound), perRoundMin: Math.min(...perRound), perRoundMax: Math.max(...perRound) };
+    }
   }
-  return ratios;
+  return { ratios, spread };
 }
 
-function throughputGroup(name: string, what: string, cases: CaseResult[], sentences: number, tokens: number, extraChecks: Record<string, number>): GroupResult {
+function throughputGroup(name: string, what: string, cases: RoundsCase[], peers: readonly string[], sentences: number, tokens: number, extraChecks: Record<string, number>): { group: GroupResult; spread: Record<string, RatioSpread> } {
   const checks: Record<string, number> = {};
   for (const c of cases) {
     checks[`${c.name} sentences/s`] = sentences / (c.msPerOp / 1e3);
     checks[`${c.name} tokens/s`] = tokens / (c.msPerOp / 1e3);
   }
+  const { ratios, spread } = speedRatios(cases, peers);
   return {
-    name,
-    params: { what, batch: PAPER_SIZES.batch, length: PAPER_SIZES.length, meanRealTokens: tokens, vocab: PAPER_SIZES.vocab, embedding: PAPER_SIZES.wordDim, hidden: PAPER_SIZES.hidden, tags: 7 },
-    cases,
-    ratios: speedRatios(cases),
-    checks: { ...checks, ...extraChecks },
+    group: {
+      name,
+      params: { what, batch: PAPER_SIZES.batch, length: PAPER_SIZES.length, meanRealTokens: tokens, vocab: PAPER_SIZES.vocab, embedding: PAPER_SIZES.wordDim, hidden: PAPER_SIZES.hidden, tags: 7 },
+      cases,
+      ratios,
+      checks: { ...checks, ...extraChecks },
+    },
+    spread,
   };
 }
 
-function printThroughput(group: GroupResult, sentences: number, tokens: number): void {
+function printThroughput(group: GroupResult, spread: Record<string, RatioSpread>, peers: readonly string[], sentences: number, tokens: number): void {
+  const cases = group.cases as RoundsCase[];
   const ratio = (c: CaseResult, peer: string): string => (c.name === peer ? '1' : `${fmt(group.ratios[`${c.name} vs ${peer}`])}×`);
   console.log(`\n${group.name}`);
-  console.log(formatTable(['case', 'ms/batch', '±rme', 'sentences/s', 'tokens/s', 'vs tfjs-cpu', 'vs tfjs-wasm'], group.cases.map((c) => [
-    c.name, fmt(c.msPerOp), `±${c.rmePercent.toFixed(1)}%`, fmt(sentences / (c.msPerOp / 1e3)), fmt(tokens / (c.msPerOp / 1e3)), ratio(c, 'tfjs-cpu'), ratio(c, 'tfjs-wasm'),
+  console.log(formatTable(['case', 'ms/batch', 'min–max', 'IQR', 'sentences/s', 'tokens/s', ...peers.map((p) => `vs ${p}`)], cases.map((c) => [
+    c.name, fmt(c.msPerOp), `${fmt(c.minMs)}–${fmt(c.maxMs)}`, `${c.iqrPercent.toFixed(1)}%`, fmt(sentences / (c.msPerOp / 1e3)), fmt(tokens / (c.msPerOp / 1e3)), ...peers.map((p) => ratio(c, p)),
   ])));
+  const ladtlRows = peers.map((p) => {
+    const s = spread[`ladtl vs ${p}`];
+    return [`ladtl vs ${p}`, `${fmt(s.ofMedians)}×`, `${fmt(s.perRoundMedian)}×`, `${fmt(s.perRoundMin)}–${fmt(s.perRoundMax)}×`];
+  });
+  console.log(formatTable(['ratio (>1: ladtl faster)', 'of medians', 'per-round median', 'per-round min–max'], ladtlRows));
 }
 
 /** Runs the memory probe of `impl` in a fresh process. */
-function probeRss(impl: ImplName, steps: number): RssProbeResult {
+function probeRss(impl: InProcessName, steps: number, layout: GateLayout): RssProbeResult {
   const script = fileURLToPath(new URL('./peers/rssProbe.ts', import.meta.url));
-  const r = spawnSync(process.execPath, [...process.execArgv, script, impl, String(steps)], { encoding: 'utf8', timeout: 600_000, maxBuffer: 16 * 2 ** 20 });
+  const r = spawnSync(process.execPath, [...process.execArgv, script, impl, String(steps), layout], { encoding: 'utf8', timeout: 600_000, maxBuffer: 16 * 2 ** 20 });
   const line = r.stdout?.split('\n').find((l) => l.startsWith(PROBE_MARKER));
   if (r.status !== 0 || !line) {
     throw new Error(`peers: memory probe of ${impl} failed (status ${r.status}${r.signal ? `, signal ${r.signal}` : ''}): ${r.error?.message ?? ''}${r.stderr?.slice(-2000) ?? ''}`);
   }
   return JSON.parse(line.slice(PROBE_MARKER.length)) as RssProbeResult;
+}
+
+type Operation = 'train' | 'decode';
+
+const TRAIN = (impl: TaggerImpl, b: TaggerBatch): void => void impl.trainStep(b);
+const DECODE = (impl: TaggerImpl, b: TaggerBatch): void => (impl.decodeTimed ? impl.decodeTimed(b) : void impl.decode(b));
+
+/**
+ * Picks the fastest layout of one implementation for one operation by alternating its layouts (each
+ * already sanity-checked); returns the winner and every layout's median ms per call.
+ */
+function pickLayout(candidates: Contender[], batches: TaggerBatch[], what: Operation, rounds: Rounds): { best: Contender; medians: Record<string, number> } {
+  const tensorsBefore = tf.memory().numTensors;
+  const results = timeContenders(candidates, batches, what === 'train' ? TRAIN : DECODE, rounds);
+  const leaked = tf.memory().numTensors - tensorsBefore;
+  if (leaked !== 0) throw new Error(`peers: ${leaked} tfjs tensors leaked while comparing layouts`);
+  const medians: Record<string, number> = {};
+  let best = 0;
+  results.forEach((r, i) => {
+    medians[candidates[i].layout!] = r.medianMs;
+    if (r.medianMs < results[best].medianMs) best = i;
+  });
+  return { best: candidates[best], medians };
 }
 
 export async function run(options: SuiteOptions): Promise<SuiteResult> {
@@ -171,78 +292,167 @@ export async function run(options: SuiteOptions): Promise<SuiteResult> {
   const setup = paperSetup();
   const { batches } = setup;
   const tokens = batches.reduce((a, b) => a + realTokens(b), 0) / batches.length;
-  const impls: TaggerImpl[] = [ladtlImpl(setup), ...TF_BACKENDS.map((backend) => tfjsImpl(backend, 'perGate', setup.constraints, setup.initial))];
-  const meta: Record<string, unknown> = {
-    ...tfMeta(),
-    ladtlBackend: getBackend().name,
-    learningRate: LEARNING_RATE,
-    batches: BATCH_COUNT,
-    lossTolerance: LOSS_TOLERANCE,
-    minDecodeAgreement: MIN_DECODE_AGREEMENT,
-    tfjsGateLayout: 'perGate',
-    note: 'synthetic batches of bench/tagger.bench.ts (char none); all three start from ladtl\'s initial weights; ratios = peer time / case time (>1: case faster)',
-  };
-  console.log(
-    `\n== peers: Bi-LSTM-CRF tagger, ladtl (${meta.ladtlBackend} backend) vs TF.js ${meta.tfjsCore} cpu / wasm ${meta.tfjsBackendWasm} ` +
-      `(SIMD ${meta.wasmSimd ? 'on' : 'off'}, threads ${meta.wasmThreads ? 'on' : 'off'}) ==\n` +
-      `batch ${B} × ${PAPER_SIZES.length} tokens (${fmt(tokens)} real tokens on average), vocabulary ${PAPER_SIZES.vocab}, embeddings ${PAPER_SIZES.wordDim}, ` +
-      `Bi-LSTM ${PAPER_SIZES.hidden} per direction, 7 tags; "vs X" = X's time / the case's time, >1 means the case is faster`,
-  );
 
-  // Correctness first.
-  const sanitySteps = options.quick ? 3 : 5;
-  const sanity = sanityCheck(impls, batches, sanitySteps);
-  console.log(`\nsanity: all three start from ladtl's initial weights; eval loss = mean CRF NLL without dropout; then ${sanitySteps} training steps (with dropout)`);
-  console.log(formatTable(['case', 'eval loss', 'rel. diff vs ladtl', 'same tags as ladtl', `train losses (${sanitySteps} steps)`, 'eval loss after'], impls.map((impl) => {
-    const s = sanity[impl.name];
-    return [impl.name, fmt(s.evalLoss), s.lossRelDiff.toExponential(1), `${(100 * s.decodeAgreement).toFixed(1)}%`, s.trainLosses.map(fmt).join(' '), fmt(s.evalLossAfter)];
-  })));
+  // PyTorch, when this machine has it.
+  const availability = torchAvailability();
+  const peer = availability.ok ? new TorchPeer(setup) : null;
+  try {
+    const meta: Record<string, unknown> = {
+      ...tfMeta(),
+      ladtlBackend: getBackend().name,
+      ladtlBackendDescription: getBackend().description,
+      learningRate: LEARNING_RATE,
+      batches: BATCH_COUNT,
+      lossTolerance: LOSS_TOLERANCE,
+      minDecodeAgreement: MIN_DECODE_AGREEMENT,
+      note: 'synthetic batches of bench/tagger.bench.ts (char none); every contender starts from ladtl\'s initial weights; alternating rounds, medians over rounds; ratios = peer time / case time (>1: case faster)',
+    };
+    const torchHeader = peer
+      ? `PyTorch ${peer.info.torch} (BLAS ${peer.info.blas.openblasCore ? `OpenBLAS, core ${peer.info.blas.openblasCore}` : peer.info.blas.library}, ${peer.info.threads} thread)`
+      : 'PyTorch skipped';
+    console.log(
+      `\n== peers: Bi-LSTM-CRF tagger, ladtl (${meta.ladtlBackend} backend) vs TF.js ${meta.tfjsCore} cpu / wasm ${meta.tfjsBackendWasm} ` +
+        `(SIMD ${meta.wasmSimd ? 'on' : 'off'}, threads ${meta.wasmThreads ? 'on' : 'off'}) vs ${torchHeader} ==\n` +
+        `batch ${B} × ${PAPER_SIZES.length} tokens (${fmt(tokens)} real tokens on average), vocabulary ${PAPER_SIZES.vocab}, embeddings ${PAPER_SIZES.wordDim}, ` +
+        `Bi-LSTM ${PAPER_SIZES.hidden} per direction, 7 tags; "vs X" = X's time / the case's time, >1 means the case is faster`,
+    );
+    if (!availability.ok) {
+      console.log(`\npeers: the PyTorch peer is skipped: ${availability.reason}`);
+      meta.torch = { skipped: availability.reason };
+    }
 
-  const tensorsBefore = tf.memory().numTensors;
-  const timing: Benchmark.Options = options.quick ? { minSamples: 2, maxTime: 0.3 } : { minSamples: 5, maxTime: 4 };
-  // Under --quick the sanity checks are the only warm-up (every implementation trained and decoded).
-  const train = timeGroup('peers train step', impls, batches, (impl, b) => void impl.trainStep(b), options.quick ? 0 : 1500, timing);
-  const decode = timeGroup('peers decode', impls, batches, (impl, b) => void impl.decode(b), options.quick ? 0 : 800, timing);
-  // A leak would mean a growing heap slowing the later samples down: fail rather than publish.
-  const leaked = tf.memory().numTensors - tensorsBefore;
-  if (leaked !== 0) throw new Error(`peers: ${leaked} tfjs tensors leaked while timing`);
+    // Every implementation in every layout, from ladtl's initial weights.
+    const tfjsCandidates = new Map<TfBackend, Contender[]>();
+    for (const backend of TF_BACKENDS) {
+      tfjsCandidates.set(backend, GATE_LAYOUTS.map((gates) => {
+        const impl = tfjsImpl(backend, gates, setup.constraints, setup.initial);
+        return { label: `${impl.name} (${gates})`, impl, layout: gates, dispose: () => impl.model.dispose() };
+      }));
+    }
+    const torchCandidates: Contender[] = peer ? TORCH_LAYOUTS.map((layout) => ({ label: `torch (${layout})`, impl: torchImpl(peer, setup, layout), layout })) : [];
+    const ladtl: Contender = { label: 'ladtl', impl: ladtlImpl(setup) };
+    const all = [ladtl, ...[...tfjsCandidates.values()].flat(), ...torchCandidates];
 
-  const sanityChecks: Record<string, number> = {};
-  for (const impl of impls) {
-    const s = sanity[impl.name];
-    sanityChecks[`${impl.name} eval loss at init`] = s.evalLoss;
-    sanityChecks[`${impl.name} loss rel. diff vs ladtl at init`] = s.lossRelDiff;
-    sanityChecks[`${impl.name} decode agreement with ladtl at init`] = s.decodeAgreement;
-    sanityChecks[`${impl.name} eval loss after ${sanitySteps} steps`] = s.evalLossAfter;
+    // Correctness first, for every layout.
+    const sanitySteps = options.quick ? 3 : 5;
+    const sanity = sanityCheck(all, batches, sanitySteps);
+    console.log(`\nsanity: all start from ladtl's initial weights; eval loss = mean CRF NLL without dropout on batches 0 and 1 (worst shown); then ${sanitySteps} training steps (with dropout)`);
+    console.log(formatTable(['case', 'eval loss', 'rel. diff vs ladtl', 'same tags as ladtl', `train losses (${sanitySteps} steps)`, 'eval loss after'], all.map(({ label }) => {
+      const s = sanity.get(label)!;
+      return [label, fmt(s.evalLoss), s.lossRelDiff.toExponential(1), `${(100 * s.decodeAgreement).toFixed(1)}%`, s.trainLosses.map(fmt).join(' '), fmt(s.evalLossAfter)];
+    })));
+
+    // Each peer's fastest layout, by training steps in alternating rounds.
+    const pickRounds: Rounds = options.quick ? { rounds: 3, roundMs: 250, minCalls: 2, warmUpMs: 150 } : { rounds: 7, roundMs: 1000, minCalls: 3, warmUpMs: 1000 };
+    type Choice = { chosen: string; medianMs: Record<string, number> };
+    const layoutChoice: Record<string, Record<Operation, Choice>> = {};
+    const chosen: Record<Operation, Contender[]> = { train: [ladtl], decode: [ladtl] };
+    const groupsToPick: [string, Contender[]][] = [...[...tfjsCandidates].map(([backend, c]): [string, Contender[]] => [`tfjs-${backend}`, c]), ...(peer ? [['torch', torchCandidates] as [string, Contender[]]] : [])];
+    for (const [name, candidates] of groupsToPick) {
+      const choice = {} as Record<Operation, Choice>;
+      for (const op of ['train', 'decode'] as const) {
+        const { best, medians } = pickLayout(candidates, batches, op, pickRounds);
+        choice[op] = { chosen: best.layout!, medianMs: medians };
+        chosen[op].push({ ...best, label: name });
+      }
+      layoutChoice[name] = choice;
+    }
+    console.log(`\nlayouts: each peer's equivalent layouts timed against each other (${pickRounds.rounds} alternating rounds per operation); the fastest for each operation is timed below`);
+    console.log(formatTable(['peer', 'train: median ms/step', 'chosen', 'decode: median ms/batch', 'chosen'], Object.entries(layoutChoice).map(([name, c]) => [
+      name,
+      Object.entries(c.train.medianMs).map(([l, ms]) => `${l} ${fmt(ms)}`).join(', '), c.train.chosen,
+      Object.entries(c.decode.medianMs).map(([l, ms]) => `${l} ${fmt(ms)}`).join(', '), c.decode.chosen,
+    ])));
+    console.log(`(tfjs: fused = one [I, 4H] kernel product per step and a split, as tf.layers; perGate = four blocks, Keras implementation=1${peer ? `; torch: ${Object.entries(peer.info.layouts).map(([l, d]) => `${l} = ${d}`).join('; ')}` : ''})`);
+    meta.layouts = layoutChoice;
+    meta.tfjsGateLayout = Object.fromEntries(TF_BACKENDS.map((b) => [b, { train: layoutChoice[`tfjs-${b}`].train.chosen, decode: layoutChoice[`tfjs-${b}`].decode.chosen }]));
+
+    const rounds: Rounds = options.quick ? { rounds: 5, roundMs: 300, minCalls: 2, warmUpMs: 300 } : { rounds: 15, roundMs: 1000, minCalls: 3, warmUpMs: 1500 };
+    peer?.resetSelfTimed();
+    const tensorsBefore = tf.memory().numTensors;
+    const train = timeContenders(chosen.train, batches, TRAIN, rounds).map(toCase);
+    const decode = timeContenders(chosen.decode, batches, DECODE, rounds).map(toCase);
+    meta.rounds = rounds;
+    // A leak would mean a growing heap slowing the later samples down: fail rather than publish.
+    const leaked = tf.memory().numTensors - tensorsBefore;
+    if (leaked !== 0) throw new Error(`peers: ${leaked} tfjs tensors leaked while timing`);
+
+    const peers = ['tfjs-cpu', 'tfjs-wasm', ...(peer ? ['torch'] : [])];
+    const sanityChecks: Record<string, number> = {};
+    for (const { label } of all) {
+      const s = sanity.get(label)!;
+      sanityChecks[`${label} eval loss at init`] = s.evalLoss;
+      sanityChecks[`${label} loss rel. diff vs ladtl at init`] = s.lossRelDiff;
+      sanityChecks[`${label} decode agreement with ladtl at init`] = s.decodeAgreement;
+      sanityChecks[`${label} eval loss after ${sanitySteps} steps`] = s.evalLossAfter;
+    }
+    const { group: trainGroup, spread: trainSpread } = throughputGroup(`train step (forward + backward + Adam), batch ${B} × ${PAPER_SIZES.length}`, 'train', train, peers, B, tokens, sanityChecks);
+    const { group: decodeGroup, spread: decodeSpread } = throughputGroup(`decode (forward + Viterbi), batch ${B} × ${PAPER_SIZES.length}`, 'decode', decode, peers, B, tokens, {});
+    meta.ratioSpread = { train: trainSpread, decode: decodeSpread };
+    console.log(`\ntiming: ${rounds.rounds} alternating rounds of ≥ ${rounds.roundMs} ms per contender; medians over rounds, min–max and IQR of the per-round means`);
+    printThroughput(trainGroup, trainSpread, peers, B, tokens);
+    printThroughput(decodeGroup, decodeSpread, peers, B, tokens);
+
+    if (peer) {
+      const pingUs = peer.pingUs();
+      // Per call, over the same calls (warm-up included): Python's clock around the work vs the time
+      // this side waited for the reply; the difference is what the channel adds to torch's figures.
+      const channel = (t: SelfTimed): { selfMs: number; waitMs: number; overheadMs: number } => {
+        const selfMs = (1e3 * t.seconds) / t.calls, waitMs = t.wallMs / t.calls;
+        return { selfMs, waitMs, overheadMs: waitMs - selfMs };
+      };
+      const trainChannel = channel(peer.selfTimed.train), decodeChannel = channel(peer.selfTimed.decode);
+      const stats = peer.stats();
+      meta.torch = {
+        ...peer.info,
+        layout: { train: layoutChoice.torch.train.chosen, decode: layoutChoice.torch.decode.chosen },
+        channel: { pingRoundTripUs: pingUs, train: trainChannel, decode: decodeChannel },
+        processMaxRssMiB: stats.maxRssMiB,
+      };
+      const b = peer.info.blas;
+      console.log(
+        `\ntorch: ${peer.info.torch}, ${peer.info.threads} thread (interop ${peer.info.interopThreads}), BLAS ${b.library}` +
+          `${b.openblasCore ? ` (OpenBLAS core ${b.openblasCore}, ${b.openblasThreads} thread; OPENBLAS_CORETYPE/L2_SIZE unset)` : ''}; ` +
+          `addmm 15×100·100×400 ${fmt(peer.info.addmm15x100x400us)} µs; layout: train ${layoutChoice.torch.train.chosen}, decode ${layoutChoice.torch.decode.chosen}\n` +
+          `channel: an empty request takes ${fmt(pingUs)} µs; per timed call, Python's own clock vs the wait here: ` +
+          `train ${fmt(trainChannel.selfMs)} vs ${fmt(trainChannel.waitMs)} ms, decode ${fmt(decodeChannel.selfMs)} vs ${fmt(decodeChannel.waitMs)} ms ` +
+          `(the torch rows above include the difference)`,
+      );
+    }
+
+    // Memory, one fresh process per in-process implementation, in the layout timed above.
+    const rssSteps = options.quick ? 3 : 20;
+    const memory = {} as Record<InProcessName, RssProbeResult>;
+    const layoutOf = (name: InProcessName): GateLayout => (name === 'ladtl' ? 'perGate' : (layoutChoice[name].train.chosen as GateLayout));
+    for (const name of IMPL_NAMES) memory[name] = probeRss(name, rssSteps, layoutOf(name));
+    const tfPeers = ['tfjs-cpu', 'tfjs-wasm'] as const;
+    const memoryRatios: Record<string, number> = {};
+    for (const p of tfPeers) for (const name of IMPL_NAMES) if (name !== p) memoryRatios[`${name} peak RSS / ${p}`] = memory[name].peakStepMiB / memory[p].peakStepMiB;
+    meta.memory = memory;
+    meta.memoryRatios = memoryRatios;
+    for (const name of IMPL_NAMES) {
+      trainGroup.checks![`${name} peak RSS MiB`] = memory[name].peakStepMiB;
+      for (const p of tfPeers) if (name !== p) trainGroup.checks![`${name} peak RSS / ${p}`] = memoryRatios[`${name} peak RSS / ${p}`];
+    }
+    console.log(`\nmemory: RSS of a fresh process per implementation over ${rssSteps} training steps, TF.js in its training layout (MiB; "/ X" = peak ÷ X's peak, <1 means less memory)`);
+    const rows = IMPL_NAMES.map((name) => {
+      const m = memory[name];
+      const r = (p: string): string => (name === p ? '1' : fmt(memoryRatios[`${name} peak RSS / ${p}`]));
+      return [name, fmt(m.setupMiB), fmt(m.peakStepMiB), fmt(m.endMiB), fmt(m.maxRssMiB), m.tfTensorMiB === undefined ? '—' : fmt(m.tfTensorMiB), r('tfjs-cpu'), r('tfjs-wasm')];
+    });
+    if (peer) {
+      const t = meta.torch as { setupRssMiB: number; processMaxRssMiB: number };
+      rows.push(['torch (Python process, not compared)', fmt(t.setupRssMiB), '—', '—', fmt(t.processMaxRssMiB), '—', '—', '—']);
+    }
+    console.log(formatTable(['case', 'after set-up', 'peak in steps', 'end', 'process max', 'tfjs tensors', '/ tfjs-cpu', '/ tfjs-wasm'], rows));
+    const gradientLoad = tfPeers.map((p) => memory[p].gradientLoadMiB).filter((x): x is number => x !== undefined);
+    if (gradientLoad.length > 0) {
+      console.log(`(the TF.js figures include ~${fmt(Math.max(...gradientLoad))} MiB for the second copy of tfjs-core loaded to register its gradients, see bench/peers/tfjs.ts${peer ? '; the torch process holds one model per layout and the interpreter' : ''})`);
+    }
+
+    for (const c of all) c.dispose?.();
+    return { suite: 'peers', meta, groups: [trainGroup, decodeGroup] };
+  } finally {
+    peer?.close();
   }
-  const trainGroup = throughputGroup(`train step (forward + backward + Adam), batch ${B} × ${PAPER_SIZES.length}`, 'train', train, B, tokens, sanityChecks);
-  const decodeGroup = throughputGroup(`decode (forward + Viterbi), batch ${B} × ${PAPER_SIZES.length}`, 'decode', decode, B, tokens, {});
-  printThroughput(trainGroup, B, tokens);
-  printThroughput(decodeGroup, B, tokens);
-
-  // Memory, one fresh process per implementation.
-  const rssSteps = options.quick ? 3 : 20;
-  const memory = {} as Record<ImplName, RssProbeResult>;
-  for (const name of IMPL_NAMES) memory[name] = probeRss(name, rssSteps);
-  const memoryRatios: Record<string, number> = {};
-  for (const peer of PEERS) for (const name of IMPL_NAMES) if (name !== peer) memoryRatios[`${name} peak RSS / ${peer}`] = memory[name].peakStepMiB / memory[peer].peakStepMiB;
-  meta.memory = memory;
-  meta.memoryRatios = memoryRatios;
-  for (const name of IMPL_NAMES) {
-    trainGroup.checks![`${name} peak RSS MiB`] = memory[name].peakStepMiB;
-    for (const peer of PEERS) if (name !== peer) trainGroup.checks![`${name} peak RSS / ${peer}`] = memoryRatios[`${name} peak RSS / ${peer}`];
-  }
-  console.log(`\nmemory: RSS of a fresh process per implementation over ${rssSteps} training steps (MiB; "/ X" = peak ÷ X's peak, <1 means less memory)`);
-  console.log(formatTable(['case', 'after set-up', 'peak in steps', 'end', 'process max', 'tfjs tensors', '/ tfjs-cpu', '/ tfjs-wasm'], IMPL_NAMES.map((name) => {
-    const m = memory[name];
-    const r = (peer: string): string => (name === peer ? '1' : fmt(memoryRatios[`${name} peak RSS / ${peer}`]));
-    return [name, fmt(m.setupMiB), fmt(m.peakStepMiB), fmt(m.endMiB), fmt(m.maxRssMiB), m.tfTensorMiB === undefined ? '—' : fmt(m.tfTensorMiB), r('tfjs-cpu'), r('tfjs-wasm')];
-  })));
-  const gradientLoad = PEERS.map((p) => memory[p].gradientLoadMiB).filter((x): x is number => x !== undefined);
-  if (gradientLoad.length > 0) {
-    console.log(`(the TF.js figures include ~${fmt(Math.max(...gradientLoad))} MiB for the second copy of tfjs-core loaded to register its gradients, see bench/peers/tfjs.ts)`);
-  }
-
-  for (const impl of impls) if ('model' in impl) (impl as TaggerImpl & { model: { dispose(): void } }).model.dispose();
-  return { suite: 'peers', meta, groups: [trainGroup, decodeGroup] };
 }

@@ -3,16 +3,19 @@
  * implementation's heap (or the wasm backend's linear memory, which never shrinks) does not count
  * against another:
  *
- *   tsx bench/peers/rssProbe.ts <ladtl|tfjs-cpu|tfjs-wasm> <steps>
+ *   tsx bench/peers/rssProbe.ts <ladtl|tfjs-cpu|tfjs-wasm> <steps> [fused|perGate]
  *
+ * (the last argument is the TF.js gate layout, the one the suite timed; default perGate).
  * Builds the model and batches as the suite does (the ladtl probe loads no TF.js), then runs `steps`
  * training steps, sampling the resident set size after each. Prints one line: `RSS_PROBE <json>`.
  */
 import { pathToFileURL } from 'node:url';
-import { IMPL_NAMES, ladtlImpl, paperSetup, type ImplName, type TaggerImpl } from './impls.ts';
+import { IMPL_NAMES, ladtlImpl, paperSetup, type InProcessName, type TaggerImpl } from './impls.ts';
 
 export interface RssProbeResult {
-  impl: ImplName;
+  impl: InProcessName;
+  /** TF.js gate layout (tfjs only). */
+  layout?: string;
   steps: number;
   /** RSS once modules are loaded and the model and batches are built, before the first step. */
   setupMiB: number;
@@ -39,10 +42,12 @@ export const PROBE_MARKER = 'RSS_PROBE ';
 const mib = (bytes: number): number => bytes / 2 ** 20;
 
 async function main(): Promise<void> {
-  const [implArg, stepsArg] = process.argv.slice(2);
+  const [implArg, stepsArg, layoutArg = 'perGate'] = process.argv.slice(2);
   const impl = IMPL_NAMES.find((n) => n === implArg);
   const steps = Number(stepsArg);
-  if (!impl || !(Number.isInteger(steps) && steps >= 1)) throw new Error(`usage: rssProbe.ts <${IMPL_NAMES.join('|')}> <steps ≥ 1>`);
+  if (!impl || !(Number.isInteger(steps) && steps >= 1) || (layoutArg !== 'fused' && layoutArg !== 'perGate')) {
+    throw new Error(`usage: rssProbe.ts <${IMPL_NAMES.join('|')}> <steps ≥ 1> [fused|perGate]`);
+  }
 
   const setup = paperSetup();
   let model: TaggerImpl;
@@ -57,7 +62,7 @@ async function main(): Promise<void> {
     registerTfGradients();
     gradientLoadMiB = mib(process.memoryUsage().rss - before);
     await initTf();
-    model = tfjsImpl(impl === 'tfjs-cpu' ? 'cpu' : 'wasm', 'perGate', setup.constraints, setup.initial);
+    model = tfjsImpl(impl === 'tfjs-cpu' ? 'cpu' : 'wasm', layoutArg, setup.constraints, setup.initial);
     tfBytes = () => tf.memory().numBytes;
   }
   const { batches } = setup;
@@ -71,7 +76,7 @@ async function main(): Promise<void> {
   const result: RssProbeResult = {
     impl, steps, setupMiB, peakStepMiB, endMiB: mib(process.memoryUsage().rss),
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
-    ...(tfBytes ? { tfTensorMiB: mib(tfBytes()), gradientLoadMiB } : {}),
+    ...(tfBytes ? { layout: layoutArg, tfTensorMiB: mib(tfBytes()), gradientLoadMiB } : {}),
     firstLoss, lastLoss,
   };
   console.log(PROBE_MARKER + JSON.stringify(result));

@@ -19,9 +19,11 @@
  *   so that ladtl's weights load unchanged): one `matMul` per gate block for every step's input
  *   projection, then per step h·W_hh and sigmoid/tanh. The gate weights are either one block and a
  *   split (`fused`, tf.layers' LSTMCell) or four blocks (`perGate`, Keras's `implementation=1`); the
- *   benchmark uses `perGate`, which a smoke run found faster on both backends (tfjs-cpu copies the
- *   strided slices of a last-axis split element by element). Every direction runs all T steps over all B
- *   rows, as ladtl's kernel does; padding is handled by masks: the forward direction multiplies
+ *   benchmark times both on each backend and uses the faster for each operation (runs have found
+ *   either ahead by up to ~2×, depending on the backend and the operation: fused issues one product
+ *   per step instead of four, but tfjs-cpu copies the strided slices of a last-axis split element
+ *   by element). Every direction runs all T steps over all B rows, as ladtl's TypeScript kernel
+ *   does (its default fused wasm direction skips padding, as PyTorch's packed sequences); padding is handled by masks: the forward direction multiplies
  *   its outputs by the mask (its state past a sentence's end is never read), the backward one also
  *   its state, so each sentence's backward pass starts from zeros at its last real token. That is
  *   exactly ladtl's semantics (outputs zero at padding, no gradient from padding).

@@ -324,12 +324,16 @@ export function crfPathScore(emissions: FloatArray, transitions: FloatArray, sta
   const { B, T, K, lengths } = d;
   const out = new Float64Array(B);
   for (let b = 0; b < B; b++) {
-    const L = lengths[b];
-    let s = start[tags[b * T]] + end[tags[b * T + L - 1]];
-    for (let t = 0; t < L; t++) {
-      const y = tags[b * T + t];
-      s += emissions[(b * T + t) * K + y];
-      if (t > 0) s += transitions[tags[b * T + t - 1] * K + y];
+    const L = lengths[b], t0 = b * T;
+    let prev = tags[t0];
+    // Same additions in the same order as the textbook loop: start + end, then E and A per position.
+    let s = start[prev] + end[tags[t0 + L - 1]];
+    s += emissions[t0 * K + prev];
+    for (let t = 1; t < L; t++) {
+      const y = tags[t0 + t];
+      s += emissions[(t0 + t) * K + y];
+      s += transitions[prev * K + y];
+      prev = y;
     }
     out[b] = s;
   }
@@ -343,25 +347,31 @@ export function viterbi(emissions: FloatArray, transitions: FloatArray, start: F
   const scores = new Float64Array(B);
   const delta = new Float64Array(T * K);
   const back = new Int32Array(T * K);
+  // A transposed (AT[j·K + i] = A[i][j]) in float64, so the inner loop over predecessors is contiguous.
+  const AT = new Float64Array(K * K);
+  for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) AT[j * K + i] = transitions[i * K + j];
   for (let b = 0; b < B; b++) {
     const L = lengths[b];
     if (L < 1 || L > T) throw new Error(`viterbi: sentence ${b} has length ${L}, must lie in [1, ${T}]`);
     const e0 = b * T * K;
     for (let k = 0; k < K; k++) delta[k] = start[k] + emissions[e0 + k];
     for (let t = 1; t < L; t++) {
+      const prev = (t - 1) * K, cur = t * K, row = e0 + cur;
       for (let j = 0; j < K; j++) {
+        const jo = j * K;
         let best = -Infinity, arg = 0;
         for (let i = 0; i < K; i++) {
-          const v = delta[(t - 1) * K + i] + transitions[i * K + j];
+          const v = delta[prev + i] + AT[jo + i];
           if (v > best) { best = v; arg = i; }
         }
-        delta[t * K + j] = best + emissions[e0 + t * K + j];
-        back[t * K + j] = arg;
+        delta[cur + j] = best + emissions[row + j];
+        back[cur + j] = arg;
       }
     }
     let best = -Infinity, arg = 0;
+    const last = (L - 1) * K;
     for (let k = 0; k < K; k++) {
-      const v = delta[(L - 1) * K + k] + end[k];
+      const v = delta[last + k] + end[k];
       if (v > best) { best = v; arg = k; }
     }
     scores[b] = best;

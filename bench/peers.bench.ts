@@ -31,9 +31,12 @@
  * must leave its loss finite and lower. From there the models drift apart: the dropout masks come from
  * different random streams, and TF.js's Adam is the TF1 form (see tfjsTagger.ts).
  *
- * PyTorch runs out of process: each timed call is one request over a pipe (torchPeer.ts), so its
- * figures include that round trip; the suite measures it (an empty request) and the Python process's
- * own timing of the same calls, both in `meta.torch.channel`. PyTorch is skipped, with a message, when
+ * PyTorch runs out of process: each timed call is one request over a pipe (torchPeer.ts) that does
+ * TORCH_OPS_PER_REQUEST operations (2 training steps, 8 decodes), and its times are divided by that
+ * number. Its figures include the request's round trip, which on a loaded VM is far more than an
+ * empty request's (a blocked process's CPU goes idle and is slow to wake); the suite reports both,
+ * and the Python process's own timing of the same work, in `meta.torch.channel`, so that what the
+ * channel adds per operation is visible (a few per cent at most). PyTorch is skipped, with a message, when
  * /usr/bin/python3 cannot import torch (Debian: apt-get install python3-torch libopenblas0).
  *
  * Peak RSS: each in-process implementation trains for a number of steps in a fresh process of its own
@@ -57,12 +60,12 @@ import { fileURLToPath } from 'node:url';
 import type { TaggerBatch } from '../lib/nn/index.ts';
 import { getBackend } from '../lib/backend/index.ts';
 import { fmt, formatTable, timeRounds, type CaseResult, type GroupResult, type RoundsResult, type SuiteOptions, type SuiteResult, type TimedCase } from './harness.ts';
-import { BATCH_COUNT, IMPL_NAMES, LEARNING_RATE, ladtlImpl, paperSetup, type InProcessName, type TaggerImpl } from './peers/impls.ts';
+import { BATCH_COUNT, IMPL_NAMES, LEARNING_RATE, ladtlImpl, paperSetup, type InProcessName, type TaggerImpl, type TimedOperation } from './peers/impls.ts';
 import type { RssProbeResult } from './peers/rssProbe.ts';
 import { PAPER_SIZES, realTokens } from './peers/syntheticBatch.ts';
 import { TF_BACKENDS, initTf, tf, tfMeta, type TfBackend } from './peers/tfjs.ts';
 import { tfjsImpl, type GateLayout } from './peers/tfjsTagger.ts';
-import { TORCH_LAYOUTS, TorchPeer, torchAvailability, torchImpl, type SelfTimed } from './peers/torchPeer.ts';
+import { TORCH_LAYOUTS, TORCH_OPS_PER_REQUEST, TorchPeer, torchAvailability, torchImpl, type SelfTimed } from './peers/torchPeer.ts';
 
 /** Loss of every peer at ladtl's initial weights must agree to this relative difference. */
 const LOSS_TOLERANCE = 1e-4;
@@ -145,14 +148,18 @@ function sanityCheck(contenders: Contender[], batches: TaggerBatch[], steps: num
 type Rounds = { rounds: number; roundMs: number; minCalls: number; warmUpMs: number };
 
 /**
- * Times `what` for every contender in alternating rounds, each cycling through the batches from the
+ * Times `op` for every contender in alternating rounds, each cycling through the batches from the
  * first. Switching implementation (tfjs backend, torch layout) happens only when the previous call
- * was another contender's, so it is paid once per turn, not per call.
+ * was another contender's, so it is paid once per turn, not per call. An out-of-process peer does
+ * several operations per call (`TaggerImpl.timed`); its times are divided by that number, so every
+ * result is per operation.
  */
-function timeContenders(contenders: Contender[], batches: TaggerBatch[], what: (impl: TaggerImpl, b: TaggerBatch) => void, rounds: Rounds): RoundsResult[] {
+function timeContenders(contenders: Contender[], batches: TaggerBatch[], op: Operation, rounds: Rounds): RoundsResult[] {
   let current: TaggerImpl | null = null;
-  const cases: TimedCase[] = contenders.map(({ label, impl }) => {
+  const perCall = contenders.map(({ impl }) => impl.timed?.ops[op] ?? 1);
+  const cases: TimedCase[] = contenders.map(({ label, impl }, k) => {
     let i = 0;
+    const n = perCall[k];
     return {
       name: label,
       fn: (): void => {
@@ -160,11 +167,18 @@ function timeContenders(contenders: Contender[], batches: TaggerBatch[], what: (
           impl.activate();
           current = impl;
         }
-        what(impl, batches[i++ % batches.length]);
+        const b = batches[i % batches.length];
+        i += n;
+        if (impl.timed) impl.timed.run(op, b, n);
+        else if (op === 'train') impl.trainStep(b);
+        else impl.decode(b);
       },
     };
   });
-  return timeRounds(cases, rounds);
+  return timeRounds(cases, rounds).map((r, k) => {
+    const n = perCall[k];
+    return { ...r, medianMs: r.medianMs / n, minMs: r.minMs / n, maxMs: r.maxMs / n, roundMs: r.roundMs.map((ms) => ms / n) };
+  });
 }
 
 /** Two-sided 95% Student t quantiles for 1..30 degrees of freedom. */
@@ -263,10 +277,7 @@ function probeRss(impl: InProcessName, steps: number, layout: GateLayout): RssPr
   return JSON.parse(line.slice(PROBE_MARKER.length)) as RssProbeResult;
 }
 
-type Operation = 'train' | 'decode';
-
-const TRAIN = (impl: TaggerImpl, b: TaggerBatch): void => void impl.trainStep(b);
-const DECODE = (impl: TaggerImpl, b: TaggerBatch): void => (impl.decodeTimed ? impl.decodeTimed(b) : void impl.decode(b));
+type Operation = TimedOperation;
 
 /**
  * Picks the fastest layout of one implementation for one operation by alternating its layouts (each
@@ -274,7 +285,7 @@ const DECODE = (impl: TaggerImpl, b: TaggerBatch): void => (impl.decodeTimed ? i
  */
 function pickLayout(candidates: Contender[], batches: TaggerBatch[], what: Operation, rounds: Rounds): { best: Contender; medians: Record<string, number> } {
   const tensorsBefore = tf.memory().numTensors;
-  const results = timeContenders(candidates, batches, what === 'train' ? TRAIN : DECODE, rounds);
+  const results = timeContenders(candidates, batches, what, rounds);
   const leaked = tf.memory().numTensors - tensorsBefore;
   if (leaked !== 0) throw new Error(`peers: ${leaked} tfjs tensors leaked while comparing layouts`);
   const medians: Record<string, number> = {};
@@ -370,8 +381,8 @@ export async function run(options: SuiteOptions): Promise<SuiteResult> {
     const rounds: Rounds = options.quick ? { rounds: 5, roundMs: 300, minCalls: 2, warmUpMs: 300 } : { rounds: 15, roundMs: 1000, minCalls: 3, warmUpMs: 1500 };
     peer?.resetSelfTimed();
     const tensorsBefore = tf.memory().numTensors;
-    const train = timeContenders(chosen.train, batches, TRAIN, rounds).map(toCase);
-    const decode = timeContenders(chosen.decode, batches, DECODE, rounds).map(toCase);
+    const train = timeContenders(chosen.train, batches, 'train', rounds).map(toCase);
+    const decode = timeContenders(chosen.decode, batches, 'decode', rounds).map(toCase);
     meta.rounds = rounds;
     // A leak would mean a growing heap slowing the later samples down: fail rather than publish.
     const leaked = tf.memory().numTensors - tensorsBefore;
@@ -395,13 +406,14 @@ export async function run(options: SuiteOptions): Promise<SuiteResult> {
 
     if (peer) {
       const pingUs = peer.pingUs();
-      // Per call, over the same calls (warm-up included): Python's clock around the work vs the time
-      // this side waited for the reply; the difference is what the channel adds to torch's figures.
-      const channel = (t: SelfTimed): { selfMs: number; waitMs: number; overheadMs: number } => {
+      // Per operation, over the timed requests (their warm-up included): Python's
+      // clock around the work vs the time this side waited for the reply; the difference is what
+      // the channel adds to torch's figures.
+      const channel = (t: SelfTimed, opsPerRequest: number): { selfMs: number; waitMs: number; overheadMs: number; overheadPercent: number; opsPerRequest: number } => {
         const selfMs = (1e3 * t.seconds) / t.calls, waitMs = t.wallMs / t.calls;
-        return { selfMs, waitMs, overheadMs: waitMs - selfMs };
+        return { selfMs, waitMs, overheadMs: waitMs - selfMs, overheadPercent: (100 * (waitMs - selfMs)) / selfMs, opsPerRequest };
       };
-      const trainChannel = channel(peer.selfTimed.train), decodeChannel = channel(peer.selfTimed.decode);
+      const trainChannel = channel(peer.selfTimed.train, TORCH_OPS_PER_REQUEST.train), decodeChannel = channel(peer.selfTimed.decode, TORCH_OPS_PER_REQUEST.decode);
       const stats = peer.stats();
       meta.torch = {
         ...peer.info,
@@ -414,9 +426,9 @@ export async function run(options: SuiteOptions): Promise<SuiteResult> {
         `\ntorch: ${peer.info.torch}, ${peer.info.threads} thread (interop ${peer.info.interopThreads}), BLAS ${b.library}` +
           `${b.openblasCore ? ` (OpenBLAS core ${b.openblasCore}, ${b.openblasThreads} thread; OPENBLAS_CORETYPE/L2_SIZE unset)` : ''}; ` +
           `addmm 15×100·100×400 ${fmt(peer.info.addmm15x100x400us)} µs; layout: train ${layoutChoice.torch.train.chosen}, decode ${layoutChoice.torch.decode.chosen}\n` +
-          `channel: an empty request takes ${fmt(pingUs)} µs; per timed call, Python's own clock vs the wait here: ` +
-          `train ${fmt(trainChannel.selfMs)} vs ${fmt(trainChannel.waitMs)} ms, decode ${fmt(decodeChannel.selfMs)} vs ${fmt(decodeChannel.waitMs)} ms ` +
-          `(the torch rows above include the difference)`,
+          `channel: an empty request takes ${fmt(pingUs)} µs; timed requests do ${TORCH_OPS_PER_REQUEST.train} steps / ${TORCH_OPS_PER_REQUEST.decode} decodes; ` +
+          `per operation, Python's own clock vs the wait here: train ${fmt(trainChannel.selfMs)} vs ${fmt(trainChannel.waitMs)} ms (+${trainChannel.overheadPercent.toFixed(1)}%), ` +
+          `decode ${fmt(decodeChannel.selfMs)} vs ${fmt(decodeChannel.waitMs)} ms (+${decodeChannel.overheadPercent.toFixed(1)}%); the torch rows above include the difference`,
       );
     }
 

@@ -34,11 +34,17 @@ export interface TaggerImpl {
   /** Viterbi tags [B·T], −1 at padding. */
   decode(batch: TaggerBatch): Int32Array;
   /**
-   * Decode for timing, when it differs from `decode`: the out-of-process peer decodes without
-   * sending its paths back (the in-process ones hand theirs over for free).
+   * How an out-of-process peer is timed: `run` does `n` operations on the batches from `first` on
+   * (cycling) in one request, without sending results back, so that the channel's latency per
+   * request is spread over `ops[op]` operations; the suite divides its times by that.
    */
-  decodeTimed?(batch: TaggerBatch): void;
+  timed?: {
+    ops: Record<TimedOperation, number>;
+    run(op: TimedOperation, first: TaggerBatch, n: number): void;
+  };
 }
+
+export type TimedOperation = 'train' | 'decode';
 
 export interface PaperSetup {
   tagger: Tagger;

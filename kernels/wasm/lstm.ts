@@ -369,7 +369,8 @@ export interface LstmWeights {
 /** What a Bi-LSTM's forward pass keeps: each direction's saved state. */
 export interface BiLstmSaved {
   forward: LstmDirectionSaved;
-  backward: LstmDirectionSaved;
+  /** The reverse direction's state, or a handle to it where a worker thread keeps it (lstmThreads.ts). */
+  backward: LstmDirectionSaved | { handle: number };
 }
 
 export interface BiLstmGrads {
@@ -394,6 +395,7 @@ export function lstmBidirectionalForward(x: Float32Array, fwd: LstmWeights, bwd:
 /** Gradients of both directions from ∂L/∂h [B, T, 2H]; ∂L/∂x is the sum of the two directions'. */
 export function lstmBidirectionalBackward(dh: Float32Array, saved: BiLstmSaved, x: Float32Array, fwd: LstmWeights, bwd: LstmWeights, d: LstmDirectionDims, needDx: boolean): BiLstmGrads {
   const dx = needDx ? new Float32Array(d.B * d.T * d.I) : null;
+  if ('handle' in saved.backward) throw new Error('lstmBidirectionalBackward: saved state is from a threaded forward pass (LstmThreads)');
   const view = (offset: number): RowView => ({ data: dh, rowStride: 2 * d.H, offset });
   const forward = lstmDirectionBackward(view(0), saved.forward, x, fwd.Wih, fwd.Whh, { ...d, reverse: false }, dx ?? false);
   const backward = lstmDirectionBackward(view(d.H), saved.backward, x, bwd.Wih, bwd.Whh, { ...d, reverse: true }, dx ?? false);

@@ -47,8 +47,9 @@ function unroll(e: FloatArray, d: CharCnnDims): { cols: FloatArray; rowStart: In
       for (let k = 0; k < K; k++) {
         const src = c + k - pad;
         if (src < 0 || src >= L) continue;
-        const from = (n * C + src) * D;
-        cols.set(e.subarray(from, from + D), row + k * D);
+        // A plain loop: D is small (30), where subarray + set costs more than the copy.
+        const from = (n * C + src) * D, to = row + k * D;
+        for (let j = 0; j < D; j++) cols[to + j] = e[from + j];
       }
     }
   }

@@ -11,6 +11,9 @@ import type { OptionSpec } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
 import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
+import { availableParallelism } from 'node:os';
+import { getBackend } from '../../backend/index.ts';
+import { useLstmThreads } from '../../backend/threads.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   train: { type: 'string', value: 'FILE', help: 'training corpus (CoNLL columns)' },
@@ -31,11 +34,20 @@ const SPECS: Record<string, OptionSpec> = {
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf (slower)' },
   'keep-sample': { type: 'string', value: 'N', help: 'keep the first N training sentences in the model file: the source domain for La-DTL fine-tuning in a page (lib/embed)', default: '200' },
   'output-dropout': { type: 'string', value: 'P', help: 'dropout on the Bi-LSTM outputs (not in the paper)', default: '0' },
+  threads: { type: 'string', value: '1|2|auto', help: 'threads for the Bi-LSTM (its two directions in parallel, same numbers); auto: 2 when 2 cores are free', default: 'auto' },
   ...modelOptions({ lr: '0.001', batch: '16' }),
   ...CORPUS_OPTIONS,
 };
 
 export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger and save the best epoch on dev', SPECS, (o, argv) => {
+    const threadsOption = o.choice('threads', ['1', '2', 'auto'] as const);
+    const threads = threadsOption === 'auto' ? (availableParallelism() >= 2 ? 2 : 1) : Number(threadsOption);
+    if (getBackend().name === 'cpu') {
+      const described = useLstmThreads(threads);
+      if (threads > 1) console.error(`backend: ${described}`);
+    } else if (threadsOption === '2') {
+      throw new Error(`ladtl train: --threads 2 needs the cpu backend (got ${getBackend().name})`);
+    }
     const read = corpusReadOptions(o);
     const modelScheme = parseTagScheme(o.string('tag-scheme')) as TagScheme;
     if (modelScheme === 'IOB1') throw new Error('ladtl train: --tag-scheme must be BIO or BIOES (IOB1 input is converted)');

@@ -9,3 +9,4 @@ export * from './charCnn.ts';
 export * from './lstm.ts';
 export * from './crf.ts';
 export * from './mmd.ts';
+export * from './dropout.ts';

@@ -42,6 +42,7 @@ export interface Backend {
   softmaxAxisBackward: typeof cpu.softmaxAxisBackward;
   maxAxis: typeof cpu.maxAxis;
   gatherRows: typeof cpu.gatherRows;
+  dropoutApply: typeof cpu.dropoutApply;
   scatterAddRows: typeof cpu.scatterAddRows;
   conv1dForward: typeof cpu.conv1dForward;
   conv1dBackward: typeof cpu.conv1dBackward;

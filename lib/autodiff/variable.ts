@@ -7,7 +7,8 @@
  * exactly when one of its inputs does, and only then keeps its parents and closure: constants and
  * code under `noGrad` build no graph at all.
  */
-import { Tensor } from '../tensor/index.ts';
+import { Tensor, zeros } from '../tensor/index.ts';
+import type { FloatArray } from '../../kernels/cpu/types.ts';
 import { getBackend } from '../backend/index.ts';
 
 let nextId = 0;
@@ -72,6 +73,16 @@ export class Variable {
       return;
     }
     this.addGrad(g);
+  }
+
+  /**
+   * This variable's own gradient storage, created as zeros on first use, for an op that adds a sparse
+   * contribution in place (gather's scatter-add touches a few rows of a large table: a zeroed
+   * temporary of the whole table and a second pass to add it would cost far more than the rows).
+   */
+  gradAccumulator(): FloatArray {
+    if (this.grad === null) this.grad = zeros(this.value.shape, this.value.dtype);
+    return this.grad.data;
   }
 
   /** Drops the gradient (optimizers call this after a step). */

@@ -2,7 +2,7 @@
  * gather: embedding lookup. Rows of a [V, D] table picked by integer ids; the output has the ids'
  * shape plus D. Backward scatter-adds into the table's gradient, so a row picked twice gets both.
  */
-import { Tensor, allocate, zeros } from '../tensor/index.ts';
+import { Tensor, allocate } from '../tensor/index.ts';
 import { type Variable, recordOp } from '../autodiff/index.ts';
 import { getBackend } from '../backend/index.ts';
 import { type Operand, asVariable, fmtShape } from './operand.ts';
@@ -26,8 +26,8 @@ export function gather(table: Operand, ids: Int32Array | readonly number[], idsS
   const out = allocate(t.value.dtype, idx.length * dim);
   getBackend().gatherRows(t.value.values(), dim, idx, out);
   return recordOp('gather', new Tensor(out, [...shape, dim]), [t], (g) => {
-    const dTable = zeros(t.shape, g.dtype);
-    getBackend().scatterAddRows(g.values(), dim, idx, dTable.data);
-    t.adoptGrad(dTable);
+    if (!t.requiresGrad) return;
+    // Scatter-add straight into the table's gradient: the rows touched, nothing else.
+    getBackend().scatterAddRows(g.values(), dim, idx, t.gradAccumulator());
   });
 }

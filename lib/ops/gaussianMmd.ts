@@ -35,7 +35,7 @@ export function gaussianMmd(P: Operand, Q: Operand, options: GaussianMmdOptions 
       for (let i = 0; i < grad.length; i++) out[i] = s * grad[i];
       return new Tensor(out, shape);
     };
-    if (vp.requiresGrad) vp.addGrad(scaled(r.gradP!, vp.shape));
-    if (vq.requiresGrad) vq.addGrad(scaled(r.gradQ!, vq.shape));
+    if (vp.requiresGrad) vp.adoptGrad(scaled(r.gradP!, vp.shape));
+    if (vq.requiresGrad) vq.adoptGrad(scaled(r.gradQ!, vq.shape));
   });
 }

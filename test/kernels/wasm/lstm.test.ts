@@ -84,7 +84,9 @@ test('without keep nothing is saved; without dx none is computed; same inputs gi
   assert.equal(Array.from(a.h), Array.from(b.h));
   const dh = Float32Array.from(randomArray(B * T * H, 1));
   const g1 = lstmDirectionBackward(dh, b.saved!, x, Wih, Whh, d, false);
-  const g2 = lstmDirectionBackward(dh, b.saved!, x, Wih, Whh, d, true);
+  // One backward pass per forward pass: the saved buffers are recycled, a second use is refused.
+  assert.throws(() => lstmDirectionBackward(dh, b.saved!, x, Wih, Whh, d, true), /already back-propagated/);
+  const g2 = lstmDirectionBackward(dh, lstmDirectionForward(x, Wih, Whh, bias, d, true).saved!, x, Wih, Whh, d, true);
   assert.is(g1.dx, null);
   assert.equal(Array.from(g1.dWhh), Array.from(g2.dWhh));
   assert.equal(Array.from(g1.dWih), Array.from(g2.dWih));

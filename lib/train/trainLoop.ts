@@ -34,7 +34,10 @@ export interface StepProgress {
 export interface EpochReport {
   epoch: number;
   meanLoss: number;
+  /** Training time of the epoch (steps only). */
   seconds: number;
+  /** Time of the dev evaluation after it (0 when not evaluated). */
+  evalSeconds: number;
   tokensPerSecond: number;
   /** Dev score, or null when the epoch was not evaluated. */
   devScore: number | null;
@@ -107,7 +110,9 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
       });
     });
     const seconds = (now() - t0) / 1000;
+    const e0 = now();
     const { score, details } = o.evaluate(epoch);
+    const evalSeconds = (now() - e0) / 1000;
     const best = score !== null && score > bestScore;
     if (best) {
       bestScore = score;
@@ -117,7 +122,7 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
     } else if (score !== null) {
       since++;
     }
-    const report: EpochReport = { epoch, meanLoss: lossSum / Math.max(steps.length, 1), seconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, details };
+    const report: EpochReport = { epoch, meanLoss: lossSum / Math.max(steps.length, 1), seconds, evalSeconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, details };
     reports.push(report);
     o.onEpoch?.(report);
     if (o.patience !== undefined && since >= o.patience) {

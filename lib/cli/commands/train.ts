@@ -99,7 +99,7 @@ export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger a
       }),
       onEpoch: (r) => {
         progress.finish();
-        console.log(`epoch ${r.epoch}: loss ${r.meanLoss.toFixed(4)}, ${r.tokensPerSecond.toFixed(0)} tokens/s, ${formatDuration(r.seconds)}; dev P ${r.dev.precision.toFixed(2)} R ${r.dev.recall.toFixed(2)} F1 ${r.dev.f1.toFixed(2)}${r.best ? '  (best, saved)' : ''}`);
+        console.log(`epoch ${r.epoch}: loss ${r.meanLoss.toFixed(4)}, ${r.tokensPerSecond.toFixed(0)} tokens/s, ${formatDuration(r.seconds)} + dev ${r.evalSeconds.toFixed(1)}s; dev P ${r.dev.precision.toFixed(2)} R ${r.dev.recall.toFixed(2)} F1 ${r.dev.f1.toFixed(2)}${r.best ? '  (best, saved)' : ''}`);
       },
       onBest: (t, epoch, devResult) => {
         writeModelFileAtomic(outPath, encodeTagger(t, vocab, { train: trainPath, dev: devPath, epoch, devF1: devResult.f1, seed, options: argv }, sample));

@@ -71,6 +71,7 @@ export const Op = {
   f64_div: 0xa3,
   f64_promote_f32: 0xbb,
   f32_demote_f64: 0xb6,
+  f32_convert_i32_s: 0xb2,
 } as const;
 
 /** SIMD opcodes (after the 0xfd prefix, encoded as LEB128 u32). */
@@ -84,7 +85,9 @@ export const SimdOp = {
   i32x4_splat: 0x11,
   f32x4_splat: 0x13,
   f64x2_splat: 0x14,
+  i32x4_extract_lane: 0x1b,
   f32x4_extract_lane: 0x1f,
+  f32x4_replace_lane: 0x20,
   f64x2_extract_lane: 0x21,
   f32x4_eq: 0x41,
   f32x4_lt: 0x43,
@@ -99,12 +102,16 @@ export const SimdOp = {
   v128_or: 0x50,
   v128_xor: 0x51,
   v128_bitselect: 0x52,
+  v128_any_true: 0x53,
   f64x2_promote_low_f32x4: 0x5f,
   f32x4_demote_f64x2_zero: 0x5e,
   f32x4_ceil: 0x67,
   f32x4_floor: 0x68,
   f32x4_nearest: 0x6a,
+  i32x4_lt_s: 0x39,
   i32x4_lt_u: 0x3a,
+  i32x4_gt_s: 0x3b,
+  i32x4_all_true: 0xa3,
   i32x4_shl: 0xab,
   i32x4_shr_u: 0xad,
   i32x4_mul: 0xb5,
@@ -238,6 +245,11 @@ export class Code {
   }
   end(): this {
     this.bytes.push(Op.end);
+    return this;
+  }
+  /** Calls function `index` of the module (arguments on the stack). */
+  call(index: number): this {
+    this.bytes.push(Op.call, ...uleb128(index));
     return this;
   }
   /** Branch to the label `depth` blocks out (0 = innermost; for a loop this jumps to its start). */

@@ -23,8 +23,7 @@
  * have absolute error < 2.4e-7. test/kernels/wasm/lstm.test.ts checks both passes against the
  * TypeScript kernels run in float64.
  */
-import { buildSimdProbe, DEFAULT_SHAPE, gemmFunc, packFunc } from './matmulModule.ts';
-import { encodeModule } from './encoder.ts';
+import { Arena, gemmPacked, lazyGemmModule, MR, NR, roundUp, type GemmModule } from './gemmKernels.ts';
 import { lstmStepFuncs } from './lstmModule.ts';
 
 /** Shape of one direction's call. */
@@ -83,87 +82,37 @@ export interface LstmDirectionGrads {
   dBias: Float32Array;
 }
 
-const MR = DEFAULT_SHAPE.mr, NR = DEFAULT_SHAPE.nv * 4;
-/** k per gemm block (the B micro-panel kc·NR·4 bytes stays in L1) and rows of A per block. */
-const KC = 1024, MC_PANELS = 256 / MR;
-const PAGE = 65536;
-const MAX_BYTES = 2 ** 31 - PAGE;
-
-type GemmFn = (ap: number, bp: number, cp: number, panelsA: number, panelsB: number, kc: number, aStride: number, bStride: number, ldc: number, load: number) => void;
-type PackFn = (src: number, dst: number, cols: number, k: number, colStride: number, pStride: number) => void;
 type CellForwardFn = (gates: number, bias: number, cPrev: number, c: number, tc: number, h: number, rows: number, hidden: number) => void;
 type CellBackwardFn = (gates: number, tc: number, cPrev: number, dh: number, dc: number, rows: number, hidden: number, dhStride: number) => void;
 type ColumnSumsFn = (src: number, rows: number, cols4: number, dst: number) => void;
 
-interface Kernels {
-  memory: WebAssembly.Memory;
-  gemm: GemmFn;
-  packA: PackFn;
-  packB: PackFn;
-  cellForward: CellForwardFn;
-  cellBackward: CellBackwardFn;
-  columnSums: ColumnSumsFn;
-}
+const lazyModule = lazyGemmModule(lstmStepFuncs);
 
+type Kernels = GemmModule & { cellForward: CellForwardFn; cellBackward: CellBackwardFn; columnSums: ColumnSumsFn };
 let kernels: Kernels | null | undefined;
-let failure = '';
 
+/** The compiled module with the step kernels typed, or null where it cannot run. */
 function load(): Kernels | null {
-  if (kernels !== undefined) return kernels;
-  try {
-    if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
-    if (!WebAssembly.validate(buildSimdProbe())) throw new Error('no WebAssembly SIMD');
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const bytes = encodeModule({
-      memoryImport: { module: 'env', name: 'memory', minPages: 1 },
-      funcs: [gemmFunc(DEFAULT_SHAPE), packFunc(MR, 'packA'), packFunc(NR, 'packB'), ...lstmStepFuncs()],
-    });
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-    kernels = {
-      memory, gemm: ex.gemm as GemmFn, packA: ex.packA as PackFn, packB: ex.packB as PackFn,
-      cellForward: ex.cellForward as CellForwardFn, cellBackward: ex.cellBackward as CellBackwardFn, columnSums: ex.columnSums as ColumnSumsFn,
-    };
-  } catch (e) {
-    failure = e instanceof Error ? e.message : String(e);
-    kernels = null;
+  if (kernels === undefined) {
+    const m = lazyModule.get();
+    kernels = m && { ...m, cellForward: m.exports.cellForward as CellForwardFn, cellBackward: m.exports.cellBackward as CellBackwardFn, columnSums: m.exports.columnSums as ColumnSumsFn };
   }
   return kernels;
 }
 
 /** Whether the fused kernels can run here (WebAssembly SIMD, compilation allowed). */
 export function wasmLstmAvailable(): boolean {
-  return load() !== null;
+  return lazyModule.get() !== null;
 }
 
 /** Why the fused kernels are unavailable ('' when they are). */
 export function wasmLstmFailure(): string {
-  load();
-  return failure;
+  return lazyModule.failure();
 }
 
 /** Whether a call of these dimensions can take the fused path (else use the TypeScript kernels). */
 export function wasmLstmSupports(d: { H: number; I: number }): boolean {
-  return d.H % 4 === 0 && d.H >= 4 && d.I >= 1 && load() !== null;
-}
-
-const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
-
-/** A bump allocator of float regions (64-byte aligned) in the kernels' memory, reset per call. */
-class Arena {
-  top = 0;
-  take(floats: number): number {
-    const at = this.top;
-    this.top += roundUp(Math.max(floats, 1), 16);
-    return at;
-  }
-  /** Grows the memory to hold everything taken; returns a fresh view (growing detaches the old one). */
-  commit(k: Kernels): Float32Array {
-    const bytes = this.top * 4;
-    if (bytes > MAX_BYTES) throw new RangeError(`lstm: a batch needing ${bytes} bytes of kernel memory is beyond the 2 GiB the wasm kernels address`);
-    const have = k.memory.buffer.byteLength;
-    if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / PAGE));
-    return new Float32Array(k.memory.buffer);
-  }
+  return d.H % 4 === 0 && d.H >= 4 && d.I >= 1 && lazyModule.get() !== null;
 }
 
 /** The packed step-major schedule of a batch. */
@@ -235,27 +184,12 @@ function scatterRows(f32: Float32Array, at: number, stride: number, width: numbe
 }
 
 /**
- * C (+)= op(A)·op(B) on packed operands (byte addresses): A in MR-row panels of `aStride` bytes,
- * B in NR-column panels of `bStride` bytes, both p-major from p = 0; C with row stride `ldc` bytes.
- * Writes whole tiles: C needs room for m rounded up to MR rows and n rounded up to NR columns.
- */
-function gemmPacked(k: Kernels, ap: number, aStride: number, bp: number, bStride: number, cp: number, ldc: number, m: number, kk: number, n: number, accumulate: boolean): void {
-  const panelsA = Math.ceil(m / MR), panelsB = Math.ceil(n / NR);
-  for (let pc = 0; pc < kk; pc += KC) {
-    const kc = Math.min(KC, kk - pc);
-    for (let ic = 0; ic < panelsA; ic += MC_PANELS) {
-      k.gemm(ap + ic * aStride + pc * MR * 4, bp + pc * NR * 4, cp + ic * MR * ldc, Math.min(MC_PANELS, panelsA - ic), panelsB, kc, aStride, bStride, ldc, pc > 0 || accumulate ? 1 : 0);
-    }
-  }
-}
-
-/**
  * Forward pass of one direction: h [B, T, H] (zeros at padding) for inputs x [B, T, I], and, when
  * `keep`, what the backward pass needs. Requires `wasmLstmSupports(d)`.
  */
 export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean, out?: RowView): { h: Float32Array; saved: LstmDirectionSaved | null } {
   const k = load();
-  if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
+  if (!k) throw new Error(`lstm: wasm kernels unavailable (${lazyModule.failure()})`);
   const { B, T, I, H } = d;
   const G = 4 * H;
   const sc = schedule(d.lengths);
@@ -264,14 +198,14 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
   const h = hView.data;
   if (N === 0) return { h, saved: keep ? { gates: new Float32Array(0), c: new Float32Array(0), tc: new Float32Array(0), h: new Float32Array(0) } : null };
 
-  const mem = new Arena();
+  const mem = new Arena('lstm');
   const wihRaw = mem.take(I * G), whhRaw = mem.take(H * G), biasAt = mem.take(G);
   const wihP = mem.take(I * G), whhP = mem.take(H * G);
   const X = mem.take(N * I), XA = mem.take(roundUp(N, MR) * I);
   const gates = mem.take((N + MR) * G);
   const C = mem.take(N * H), TC = mem.take(N * H), HO = mem.take(N * H);
   const hA = mem.take(roundUp(B, MR) * H), zero = mem.take(B * H);
-  const f32 = mem.commit(k);
+  const f32 = mem.commit(k.memory);
 
   f32.set(Wih.subarray(0, I * G), wihRaw);
   f32.set(Whh.subarray(0, H * G), whhRaw);
@@ -311,7 +245,7 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
  */
 export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDirectionSaved, x: Float32Array, Wih: Float32Array, Whh: Float32Array, d: LstmDirectionDims, needDx: boolean | Float32Array): LstmDirectionGrads {
   const k = load();
-  if (!k) throw new Error(`lstm: wasm kernels unavailable (${failure})`);
+  if (!k) throw new Error(`lstm: wasm kernels unavailable (${lazyModule.failure()})`);
   const { B, T, I, H } = d;
   const G = 4 * H, Hp = roundUp(H, NR), Ip = roundUp(I, NR);
   const sc = schedule(d.lengths);
@@ -322,7 +256,7 @@ export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDir
   if (N === 0) return grads;
   const n0 = counts[0], NS = N - n0; // rows with a predecessor (steps ≥ 1)
 
-  const mem = new Arena();
+  const mem = new Arena('lstm');
   const whhRaw = mem.take(H * G), whhTP = mem.take(G * Hp);
   const dPre = mem.take((N + MR) * G), C = mem.take(N * H), TC = mem.take(N * H);
   const DH = mem.take((N + MR) * Hp), dc = mem.take(B * H), zero = mem.take(B * H), dA = mem.take(roundUp(B, MR) * G);
@@ -330,7 +264,7 @@ export function lstmDirectionBackward(dh: Float32Array | RowView, saved: LstmDir
   const X = mem.take(N * I), XTA = mem.take(roundUp(I, MR) * N);
   const dW = mem.take(roundUp(Math.max(H, I), MR) * G), bsum = mem.take(G);
   const wihRaw = needDx ? mem.take(I * G) : 0, wihTP = needDx ? mem.take(G * Ip) : 0, dPreA = needDx ? mem.take(roundUp(N, MR) * G) : 0, DX = needDx ? mem.take(roundUp(N, MR) * Ip) : 0;
-  const f32 = mem.commit(k);
+  const f32 = mem.commit(k.memory);
 
   if (saved.consumed) throw new Error('lstm: this forward pass was already back-propagated (a fused LSTM supports one backward pass per forward pass)');
   f32.set(saved.gates, dPre);

@@ -41,56 +41,26 @@
  */
 import { gaussianMmd as tsGaussianMmd, type MmdResult } from '../cpu/mmd.ts';
 import { type FloatArray } from '../cpu/types.ts';
-import { encodeModule } from './encoder.ts';
-import { buildSimdProbe, DEFAULT_SHAPE, gemmFunc, packFunc } from './matmulModule.ts';
+import { Arena, gemmPacked, lazyGemmModule, MR, NR, roundUp, type GemmModule } from './gemmKernels.ts';
 import { mmdFuncs } from './mmdModule.ts';
 
-const MR = DEFAULT_SHAPE.mr, NR = DEFAULT_SHAPE.nv * 4;
-const KC = 1024, MC_PANELS = 256 / MR;
-const PAGE = 65536;
-const MAX_BYTES = 2 ** 31 - PAGE;
 /** Pairs with d² < TAU·(‖a‖² + ‖b‖²) are "near": distances and gradients from differences. */
 export const NEAR_TAU = 0.25;
 
-type GemmFn = (ap: number, bp: number, cp: number, panelsA: number, panelsB: number, kc: number, aStride: number, bStride: number, ldc: number, load: number) => void;
-type PackFn = (src: number, dst: number, cols: number, k: number, colStride: number, pStride: number) => void;
 type BlockFn = (
   gram: number, gs: number, na: number, nb: number, xa: number, xb: number, ga: number, gb: number, mp: number, ms: number,
   rows: number, cols: number, sym: number, w: number, bw: number, nbw: number, dp: number, tau: number, grad: number,
 ) => number;
 type FinishFn = (M: number, ms: number, N: number, rs: number) => void;
 
-interface Kernels {
-  memory: WebAssembly.Memory;
-  gemm: GemmFn;
-  packA: PackFn;
-  packB: PackFn;
-  block: BlockFn;
-  finish: FinishFn;
-}
-
+type Kernels = GemmModule & { block: BlockFn; finish: FinishFn };
+const lazyModule = lazyGemmModule(mmdFuncs);
 let kernels: Kernels | null | undefined;
-let failure = '';
 
 function load(): Kernels | null {
-  if (kernels !== undefined) return kernels;
-  try {
-    if (typeof WebAssembly !== 'object') throw new Error('no WebAssembly');
-    if (!WebAssembly.validate(buildSimdProbe())) throw new Error('no WebAssembly SIMD');
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const bytes = encodeModule({
-      memoryImport: { module: 'env', name: 'memory', minPages: 1 },
-      funcs: [gemmFunc(DEFAULT_SHAPE), packFunc(MR, 'packA'), packFunc(NR, 'packB'), ...mmdFuncs()],
-    });
-    const ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-    kernels = {
-      memory, gemm: ex.gemm as GemmFn, packA: ex.packA as PackFn, packB: ex.packB as PackFn,
-      block: ex.block as BlockFn, finish: ex.finish as FinishFn,
-    };
-  } catch (e) {
-    // No SIMD, or compilation refused (typically a CSP without 'wasm-unsafe-eval').
-    failure = e instanceof Error ? e.message : String(e);
-    kernels = null;
+  if (kernels === undefined) {
+    const m = lazyModule.get();
+    kernels = m && { ...m, block: m.exports.block as BlockFn, finish: m.exports.finish as FinishFn };
   }
   return kernels;
 }
@@ -102,40 +72,9 @@ export function wasmMmdAvailable(): boolean {
 
 /** Why the wasm kernels are unavailable ('' when they are). */
 export function wasmMmdFailure(): string {
-  load();
-  return failure;
+  return lazyModule.failure();
 }
 
-const roundUp = (x: number, to: number): number => Math.ceil(x / to) * to;
-
-/** A bump allocator of float regions (64-byte aligned, 4 floats of slack) in the kernels' memory. */
-class Arena {
-  top = 0;
-  take(floats: number): number {
-    const at = this.top;
-    this.top += roundUp(Math.max(floats, 1) + 4, 16);
-    return at;
-  }
-  /** Grows the memory to hold everything taken; returns a fresh view (growing detaches the old one). */
-  commit(k: Kernels): Float32Array {
-    const bytes = this.top * 4;
-    if (bytes > MAX_BYTES) throw new RangeError(`gaussianMmd: samples needing ${bytes} bytes of kernel memory are beyond the 2 GiB the wasm kernels address`);
-    const have = k.memory.buffer.byteLength;
-    if (have < bytes) k.memory.grow(Math.ceil((bytes - have) / PAGE));
-    return new Float32Array(k.memory.buffer);
-  }
-}
-
-/** C = op(A)·op(B) on packed operands (byte addresses), as in lstm.ts. */
-function gemmPacked(k: Kernels, ap: number, aStride: number, bp: number, bStride: number, cp: number, ldc: number, m: number, kk: number, n: number): void {
-  const panelsA = Math.ceil(m / MR), panelsB = Math.ceil(n / NR);
-  for (let pc = 0; pc < kk; pc += KC) {
-    const kc = Math.min(KC, kk - pc);
-    for (let ic = 0; ic < panelsA; ic += MC_PANELS) {
-      k.gemm(ap + ic * aStride + pc * MR * 4, bp + pc * NR * 4, cp + ic * MR * ldc, Math.min(MC_PANELS, panelsA - ic), panelsB, kc, aStride, bStride, ldc, pc > 0 ? 1 : 0);
-    }
-  }
-}
 
 /**
  * `gram` [rows × ldc floats] = A·Bᵀ for rows of X at float indices `a` (rows) and `b` (cols), row
@@ -144,7 +83,7 @@ function gemmPacked(k: Kernels, ap: number, aStride: number, bp: number, bStride
 function gramProduct(k: Kernels, a: number, rows: number, b: number, cols: number, dp: number, pa: number, pb: number, gram: number, ldc: number): void {
   k.packA(a * 4, pa * 4, rows, dp, dp * 4, 4);
   k.packB(b * 4, pb * 4, cols, dp, dp * 4, 4);
-  gemmPacked(k, pa * 4, dp * MR * 4, pb * 4, dp * NR * 4, gram * 4, ldc * 4, rows, dp, cols);
+  gemmPacked(k, pa * 4, dp * MR * 4, pb * 4, dp * NR * 4, gram * 4, ldc * 4, rows, dp, cols, false);
 }
 
 export interface WasmMmdOptions {
@@ -161,18 +100,18 @@ export function gaussianMmdWasm(P: Float32Array, n: number, Q: Float32Array, m: 
     throw new Error(`gaussianMmd: needs at least ${unbiased ? 2 : 1} samples on each side, got ${n} and ${m}`);
   }
   const k = load();
-  if (!k) throw new Error(`gaussianMmd: wasm kernels unavailable (${failure})`);
+  if (!k) throw new Error(`gaussianMmd: wasm kernels unavailable (${lazyModule.failure()})`);
   if (P.length < n * d || Q.length < m * d) throw new RangeError(`gaussianMmd: samples of length ${P.length}, ${Q.length} are too short for [${n}, ${d}], [${m}, ${d}]`);
   const N = n + m, dp = roundUp(d, 4), nbw = bandwidths.length;
   const ldc1 = roundUp(N, NR), ldc2 = roundUp(m, NR), ms = roundUp(N, 4), ldc3 = roundUp(dp, NR);
 
-  const mem = new Arena();
+  const mem = new Arena('gaussianMmd', 4); // 4 floats of slack: `block` reads a vector past a row's end
   const xo = mem.take(N * dp), xc = mem.take(N * dp), norms = mem.take(N), bw = mem.take(2 * nbw);
   const pa = mem.take(roundUp(Math.max(n, m), MR) * dp), pb = mem.take(ldc1 * dp);
   const g1 = mem.take(roundUp(n, MR) * ldc1), g2 = mem.take(roundUp(m, MR) * ldc2);
   const M = withGrad ? mem.take(N * ms) : 0, ng = withGrad ? mem.take(N * dp) : 0, rs = withGrad ? mem.take(2 * N) : 0;
   const pm = withGrad ? mem.take(roundUp(N, MR) * N) : 0, px = withGrad ? mem.take(ldc3 * N) : 0, gx = withGrad ? mem.take(roundUp(N, MR) * ldc3) : 0;
-  const f32 = mem.commit(k);
+  const f32 = mem.commit(k.memory);
 
   loadRows(f32, P, n, Q, m, d, dp, xo, xc, norms);
   // Bandwidths widest first (the kernel stops at the first one past the exp's range for all lanes).
@@ -207,7 +146,7 @@ export function gaussianMmdWasm(P: Float32Array, n: number, Q: Float32Array, m: 
   k.finish(M * B, ms * B, N, rs * B);
   k.packA(M * B, pm * B, N, N, ms * B, B);
   k.packB(xc * B, px * B, dp, N, B, dp * B);
-  gemmPacked(k, pm * B, N * MR * B, px * B, N * NR * B, gx * B, ldc3 * B, N, N, dp);
+  gemmPacked(k, pm * B, N * MR * B, px * B, N * NR * B, gx * B, ldc3 * B, N, N, dp, false);
 
   const gradP = new Float64Array(n * d), gradQ = new Float64Array(m * d);
   const rsv = new Float64Array(k.memory.buffer, rs * B, N);

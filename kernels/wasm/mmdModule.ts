@@ -18,7 +18,7 @@
  *    1e-6..1e-2 bandwidths matter) d² is recomputed as Σ(a − b)² from the original rows `xa`, `xb`
  *    (`direct`), which is accurate to a few ulp of d² itself;
  * 2. the Gaussian sum over the bandwidth table `bw` (pairs −1/(2σ), 1/σ, sorted by decreasing σ):
- *    x = −d²/(2σ), w = e^x, g += w/σ, and k̃ += e^x − 1 = expm1(x) (see `emitExpAndExpm1`). Summing
+ *    x = −d²/(2σ), w = e^x, g += w/σ, and k̃ += e^x − 1 = expm1(x) (see `emitExpAndExpm1F32x4` in simdMath.ts). Summing
  *    expm1 instead of exp drops the constant 1 of every Gaussian, which cancels exactly in MMD²
  *    (Σ of the block weights times their pair counts is 1 + 1 − 2 = 0, biased and unbiased), so the
  *    wide bandwidths (σ ≥ 1e3, where e^x = 1 − 1e-5) keep their precision in float32. Lanes with
@@ -35,73 +35,15 @@
  * share rows of M may be filled in any order; reads past `cols` (norms, Gram, M) must stay inside
  * the memory (the driver leaves 4 floats of slack) and are masked.
  */
-import { Code, Op, SimdOp, ValType, uleb128, type FuncDef } from './encoder.ts';
+import { Code, Op, SimdOp, ValType, type FuncDef } from './encoder.ts';
 import { Locals } from './matmulModule.ts';
-import { EXP_MIN } from './simdMath.ts';
-
-/** SIMD opcodes used here that `SimdOp` does not name (WebAssembly SIMD spec, "Instructions"). */
-const Simd = {
-  i32x4_extract_lane: 0x1b,
-  f32x4_replace_lane: 0x20,
-  i32x4_lt_s: 0x39,
-  i32x4_gt_s: 0x3b,
-  v128_any_true: 0x53,
-  i32x4_all_true: 0xa3,
-} as const;
-const F32_CONVERT_I32_S = 0xb2;
-
-/** Cephes expf constants, as in simdMath.ts (which keeps them private). */
-const LOG2E = 1.44269504088896341;
-const LN2_HI = 0.693359375;
-const LN2_LO = -2.12194440e-4;
-const EXP_POLY = [1.9875691500e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1, 5.0000001201e-1];
-
-/** Scratch v128 locals of `emitExpAndExpm1`. */
-export interface ExpTemps {
-  n: number;
-  r: number;
-  s: number;
-}
-
-/**
- * w = e^x and em1 = e^x − 1, lane-wise, for x ≤ 0 (f32x4), by the Cephes expf reduction of
- * simdMath.ts: x = n ln2 + r, e^r = 1 + q with q = r + r² p(r), so with s = 2^n
- *   e^x = s + s q,      e^x − 1 = (s − 1) + s q,
- * where s − 1 is exact for n ≥ −24 (and rounds to −1 below). For |x| < ln2/2, n = 0 and
- * em1 = q: no cancellation, unlike e^x − 1. x is clamped below at EXP_MIN (−87), where
- * w = e^−87 ≈ 1.6e−38 and em1 = −1. Relative error of both: a couple of float32 ulp (tested in
- * test/kernels/wasm/mmd.test.ts). Clobbers tmp.n, tmp.r, tmp.s; `x`, `w`, `em1` distinct from them
- * (w may be x).
- */
-export function emitExpAndExpm1(c: Code, x: number, w: number, em1: number, tmp: ExpTemps): void {
-  const { n, r, s } = tmp;
-  c.localGet(x).splatF32(EXP_MIN).simd(SimdOp.f32x4_max).localSet(w); // w = xc for now
-  c.localGet(w).splatF32(LOG2E).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_nearest).localSet(n);
-  c.localGet(w).localGet(n).splatF32(LN2_HI).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub);
-  c.localGet(n).splatF32(LN2_LO).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub).localSet(r);
-  // q = p(r)·r² + r (kept in r)
-  c.splatF32(EXP_POLY[0]);
-  for (let i = 1; i < EXP_POLY.length; i++) c.localGet(r).simd(SimdOp.f32x4_mul).splatF32(EXP_POLY[i]).simd(SimdOp.f32x4_add);
-  c.localGet(r).localGet(r).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_mul);
-  c.localGet(r).simd(SimdOp.f32x4_add).localSet(r);
-  // s = 2^n: (n + 127) << 23 as f32
-  c.localGet(n).simd(SimdOp.i32x4_trunc_sat_f32x4_s).v128ConstI32([127, 127, 127, 127]).simd(SimdOp.i32x4_add);
-  c.i32Const(23).simd(SimdOp.i32x4_shl).localSet(s);
-  // r = s·q; em1 = (s − 1) + r; w = s + r
-  c.localGet(s).localGet(r).simd(SimdOp.f32x4_mul).localSet(r);
-  c.localGet(s).splatF32(1).simd(SimdOp.f32x4_sub).localGet(r).simd(SimdOp.f32x4_add).localSet(em1);
-  c.localGet(s).localGet(r).simd(SimdOp.f32x4_add).localSet(w);
-}
-
-function call(c: Code, index: number): void {
-  c.bytes.push(Op.call, ...uleb128(index));
-}
+import { EXP_MIN, emitExpAndExpm1F32x4 } from './simdMath.ts';
 
 const BLOCK_PARAMS = ['gram', 'gs', 'na', 'nb', 'xa', 'xb', 'ga', 'gb', 'mp', 'ms', 'rows', 'cols', 'sym', 'w', 'bw', 'nbw', 'dp', 'tau', 'grad'] as const;
 type BlockParam = (typeof BLOCK_PARAMS)[number];
 const F32_PARAMS: ReadonlySet<BlockParam> = new Set(['w', 'tau']);
 
-/** Function indices in the module: gemm, packA, packB come first (mmd.ts). */
+/** Function indices in the module: gemm, packA, packB come first (gemmKernels.ts). */
 export const MMD_FUNC_BASE = 3;
 const DIRECT = MMD_FUNC_BASE + 1, AXPY = MMD_FUNC_BASE + 2;
 
@@ -115,7 +57,7 @@ function blockFunc(): FuncDef {
   const naS = L.add(ValType.v128), s = L.add(ValType.v128), d2 = L.add(ValType.v128), valid = L.add(ValType.v128), near = L.add(ValType.v128);
   const kt = L.add(ValType.v128), g = L.add(ValType.v128), x = L.add(ValType.v128), mask = L.add(ValType.v128);
   const w = L.add(ValType.v128), em1 = L.add(ValType.v128), kacc = L.add(ValType.v128);
-  const tmp = { n: L.add(ValType.v128), r: L.add(ValType.v128), s: L.add(ValType.v128) };
+  const tmp = { a: L.add(ValType.v128), b: L.add(ValType.v128) };
   const c = new Code();
   const addI = (local: number, by: () => void): void => {
     c.localGet(local);
@@ -146,23 +88,23 @@ function blockFunc(): FuncDef {
     {
       // valid = lo < j+l < cols
       c.localGet(j).simd(SimdOp.i32x4_splat).v128ConstI32([0, 1, 2, 3]).simd(SimdOp.i32x4_add).localSet(x);
-      c.localGet(x).localGet(P.cols).simd(SimdOp.i32x4_splat).simd(Simd.i32x4_lt_s);
-      c.localGet(x).localGet(lo).simd(SimdOp.i32x4_splat).simd(Simd.i32x4_gt_s).simd(SimdOp.v128_and).localSet(valid);
+      c.localGet(x).localGet(P.cols).simd(SimdOp.i32x4_splat).simd(SimdOp.i32x4_lt_s);
+      c.localGet(x).localGet(lo).simd(SimdOp.i32x4_splat).simd(SimdOp.i32x4_gt_s).simd(SimdOp.v128_and).localSet(valid);
       // s = ‖a‖² + ‖b‖²; d² = max(s − 2 gram, 0)
       c.localGet(naS).localGet(P.nb).localGet(j).i32Const(4).op(Op.i32_mul).op(Op.i32_add).v128Load().simd(SimdOp.f32x4_add).localSet(s);
       c.localGet(s).localGet(gRow).localGet(j).i32Const(4).op(Op.i32_mul).op(Op.i32_add).v128Load();
       c.splatF32(2).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub).splatF32(0).simd(SimdOp.f32x4_max).localSet(d2);
       // near = d² < τ s, on valid lanes: recompute d² from differences.
       c.localGet(d2).localGet(s).localGet(P.tau).simd(SimdOp.f32x4_splat).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_lt);
-      c.localGet(valid).simd(SimdOp.v128_and).localTee(near).simd(Simd.v128_any_true).localTee(anyNear);
+      c.localGet(valid).simd(SimdOp.v128_and).localTee(near).simd(SimdOp.v128_any_true).localTee(anyNear);
       c.if();
       for (let l = 0; l < 4; l++) {
-        c.localGet(near).simdLane(Simd.i32x4_extract_lane, l).if();
+        c.localGet(near).simdLane(SimdOp.i32x4_extract_lane, l).if();
         c.localGet(d2).localGet(xaRow);
         laneRow(P.xb, l);
         c.localGet(P.dp);
-        call(c, DIRECT);
-        c.simdLane(Simd.f32x4_replace_lane, l).localSet(d2);
+        c.call(DIRECT);
+        c.simdLane(SimdOp.f32x4_replace_lane, l).localSet(d2);
         c.end();
       }
       c.end();
@@ -175,8 +117,8 @@ function blockFunc(): FuncDef {
       c.block().loop();
       {
         c.localGet(d2).localGet(bp).v128Load32Splat(0).simd(SimdOp.f32x4_mul).localTee(x);
-        c.splatF32(EXP_MIN).simd(SimdOp.f32x4_lt).localTee(mask).simd(Simd.i32x4_all_true).brIf(1);
-        emitExpAndExpm1(c, x, w, em1, tmp);
+        c.splatF32(EXP_MIN).simd(SimdOp.f32x4_lt).localTee(mask).simd(SimdOp.i32x4_all_true).brIf(1);
+        emitExpAndExpm1F32x4(c, x, w, em1, tmp);
         c.localGet(kt).localGet(em1).simd(SimdOp.f32x4_add).localSet(kt);
         c.localGet(g).localGet(w).localGet(mask).simd(SimdOp.v128_andnot).localGet(bp).v128Load32Splat(4).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_add).localSet(g);
         addI(bp, () => c.i32Const(8));
@@ -184,7 +126,7 @@ function blockFunc(): FuncDef {
       }
       c.end().end();
       // kt −= bandwidths left (each expm1 = −1); then only valid lanes count.
-      c.localGet(kt).localGet(bEnd).localGet(bp).op(Op.i32_sub).i32Const(3).op(Op.i32_shr_s).op(F32_CONVERT_I32_S).simd(SimdOp.f32x4_splat);
+      c.localGet(kt).localGet(bEnd).localGet(bp).op(Op.i32_sub).i32Const(3).op(Op.i32_shr_s).op(Op.f32_convert_i32_s).simd(SimdOp.f32x4_splat);
       c.simd(SimdOp.f32x4_sub).localGet(valid).simd(SimdOp.v128_and).localSet(kt);
       c.localGet(kacc).localGet(kt).simd(SimdOp.f64x2_promote_low_f32x4).simd(SimdOp.f64x2_add);
       c.localGet(kt).localGet(kt).shuffle32([2, 3, 2, 3]).simd(SimdOp.f64x2_promote_low_f32x4).simd(SimdOp.f64x2_add).localSet(kacc);
@@ -195,13 +137,13 @@ function blockFunc(): FuncDef {
         c.localGet(g).localGet(P.w).simd(SimdOp.f32x4_splat).simd(SimdOp.f32x4_mul).localSet(g);
         c.localGet(anyNear).if();
         for (let l = 0; l < 4; l++) {
-          c.localGet(near).simdLane(Simd.i32x4_extract_lane, l).if();
+          c.localGet(near).simdLane(SimdOp.i32x4_extract_lane, l).if();
           c.localGet(xaRow);
           laneRow(P.xb, l);
           c.localGet(gaRow);
           laneRow(P.gb, l);
           c.localGet(P.dp).localGet(g).simdLane(SimdOp.f32x4_extract_lane, l);
-          call(c, AXPY);
+          c.call(AXPY);
           c.end();
         }
         c.end();

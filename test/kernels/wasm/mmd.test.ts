@@ -10,8 +10,8 @@ import * as assert from 'uvu/assert';
 import { Rng } from '../../../lib/tensor/index.ts';
 import { DEFAULT_MMD_BANDWIDTHS, gaussianMmd as tsMmd } from '../../../kernels/cpu/mmd.ts';
 import { gaussianMmd, gaussianMmdWasm, wasmMmdAvailable } from '../../../kernels/wasm/mmd.ts';
-import { emitExpAndExpm1 } from '../../../kernels/wasm/mmdModule.ts';
-import { Code, encodeModule, Op, ValType } from '../../../kernels/wasm/encoder.ts';
+import { emitExpAndExpm1F32x4 } from '../../../kernels/wasm/simdMath.ts';
+import { simdMapper } from '../../helpers/simdMapper.ts';
 
 const BW = DEFAULT_MMD_BANDWIDTHS;
 /** Gradients: max |Δ| over both ≤ GRAD_TOL · max |ref| over both. */
@@ -178,37 +178,14 @@ test('backend entry: float64 runs the TypeScript kernel (bit for bit), float32 t
   assert.throws(() => gaussianMmd(P, 1, Q, 5, d, BW, true, true), /at least 2/);
 });
 
-/** A module mapping f32 lanes x ≤ 0 to (e^x, e^x − 1). */
+/** e^x and e^x − 1 of f32 lanes x ≤ 0, one mapper per output. */
 function expPair(xs: Float32Array): { w: Float32Array; em1: Float32Array } {
-  const [ptr, count] = [0, 1];
-  const end = 2, x = 3, w = 4, em1 = 5, n = 6, r = 7, s = 8;
-  // Two passes are simpler than a second pointer: one module writes w, one writes em1.
-  const build = (which: 'w' | 'em1'): ((input: Float32Array) => Float32Array) => {
-    const k = new Code();
-    k.localGet(ptr).localGet(count).i32Const(4).op(Op.i32_mul).op(Op.i32_add).localSet(end);
-    k.loop();
-    k.localGet(ptr).v128Load().localSet(x);
-    emitExpAndExpm1(k, x, w, em1, { n, r, s });
-    k.localGet(ptr).localGet(which === 'w' ? w : em1).v128Store();
-    k.localGet(ptr).i32Const(16).op(Op.i32_add).localTee(ptr).localGet(end).op(Op.i32_lt_u).brIf(0);
-    k.end();
-    const bytes = encodeModule({
-      memoryImport: { module: 'env', name: 'memory', minPages: 1 },
-      funcs: [{ params: [ValType.i32, ValType.i32], results: [], locals: [ValType.i32, ...Array<ValType>(6).fill(ValType.v128)], body: k, export: 'map' }],
-    });
-    return (input) => {
-      const memory = new WebAssembly.Memory({ initial: Math.ceil((input.length * 4 + 64) / 65536) + 1 });
-      const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-      const f32 = new Float32Array(memory.buffer);
-      f32.set(input);
-      (inst.exports.map as (p: number, k: number) => void)(0, Math.ceil(input.length / 4) * 4);
-      return f32.slice(0, input.length);
-    };
-  };
-  return { w: build('w')(xs), em1: build('em1')(xs) };
+  const w = simdMapper((c, l) => emitExpAndExpm1F32x4(c, l.x, l.y, l.spare, l));
+  const em1 = simdMapper((c, l) => emitExpAndExpm1F32x4(c, l.x, l.spare, l.y, l));
+  return { w: w(xs), em1: em1(xs) };
 }
 
-test('emitExpAndExpm1: e^x and e^x − 1 within a few float32 ulp on [−87, 0], clamped below', () => {
+test('emitExpAndExpm1F32x4: e^x and e^x − 1 within a few float32 ulp on [−87, 0], clamped below', () => {
   const xs = new Float32Array(200_004);
   for (let i = 0; i < xs.length - 4; i++) {
     // Dense near 0 (where expm1 matters) and uniform over the rest.

@@ -4,36 +4,12 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Code, encodeModule, Op, ValType } from '../../../kernels/wasm/encoder.ts';
+import { simdMapper } from '../../helpers/simdMapper.ts';
 import { emitExpF32x4, emitSigmoidF32x4, emitTanhF32x4, EXP_MAX, EXP_MIN } from '../../../kernels/wasm/simdMath.ts';
 
 type Emitter = typeof emitExpF32x4;
 
-/** A module exporting map(ptr, count): f32 lanes at ptr replaced by f(lane), count a multiple of 4. */
-function mapper(emit: Emitter): (input: Float32Array) => Float32Array {
-  const c = new Code();
-  const [ptr, count] = [0, 1];
-  const end = 2, x = 3, y = 4, a = 5, b = 6;
-  c.localGet(ptr).localGet(count).i32Const(4).op(Op.i32_mul).op(Op.i32_add).localSet(end);
-  c.loop();
-  c.localGet(ptr).v128Load().localSet(x);
-  emit(c, x, y, { a, b });
-  c.localGet(ptr).localGet(y).v128Store();
-  c.localGet(ptr).i32Const(16).op(Op.i32_add).localTee(ptr).localGet(end).op(Op.i32_lt_u).brIf(0);
-  c.end();
-  const bytes = encodeModule({
-    memoryImport: { module: 'env', name: 'memory', minPages: 1 },
-    funcs: [{ params: [ValType.i32, ValType.i32], results: [], locals: [ValType.i32, ValType.v128, ValType.v128, ValType.v128, ValType.v128], body: c, export: 'map' }],
-  });
-  return (input) => {
-    const memory = new WebAssembly.Memory({ initial: Math.ceil((input.length * 4 + 64) / 65536) + 1 });
-    const inst = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-    const f32 = new Float32Array(memory.buffer);
-    f32.set(input);
-    (inst.exports.map as (p: number, n: number) => void)(0, Math.ceil(input.length / 4) * 4);
-    return f32.slice(0, input.length);
-  };
-}
+const mapper = (emit: Emitter) => simdMapper((c, l) => emit(c, l.x, l.y, l));
 
 function grid(lo: number, hi: number, n: number): Float32Array {
   const out = new Float32Array(Math.ceil(n / 4) * 4);

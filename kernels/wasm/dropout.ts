@@ -6,6 +6,8 @@
  */
 import { Code, encodeModule, Op, SimdOp, ValType } from './encoder.ts';
 import { buildSimdProbe, Locals } from './matmulModule.ts';
+import { dropoutApply as cpuDropoutApply } from '../cpu/dropout.ts';
+import type { FloatArray } from '../cpu/types.ts';
 
 const PARAMS = ['src', 'dst', 'vectors', 'k1', 'k2', 'threshold'] as const;
 
@@ -75,12 +77,12 @@ export function wasmDropoutAvailable(): boolean {
 }
 
 /**
- * The twin of kernels/cpu/dropout.ts `dropoutApply` for float32 (same signature, same bits);
- * falls back to it when SIMD is unavailable.
+ * `dropoutApply` of kernels/cpu/dropout.ts (same signature, same bits) on the SIMD kernel for
+ * float32 arrays; the TypeScript twin for float64 or where WebAssembly SIMD is unavailable.
  */
-export function dropoutApplyF32(x: Float32Array, out: Float32Array, n: number, k1: number, k2: number, threshold: number, keep: number, fallback: (x: Float32Array, out: Float32Array, n: number, k1: number, k2: number, threshold: number, keep: number) => void): void {
+export function dropoutApply(x: FloatArray, out: FloatArray, n: number, k1: number, k2: number, threshold: number, keep: number): void {
   const k = load();
-  if (!k || n === 0) return fallback(x, out, n, k1, k2, threshold, keep);
+  if (!k || n === 0 || !(x instanceof Float32Array) || !(out instanceof Float32Array)) return cpuDropoutApply(x, out, n, k1, k2, threshold, keep);
   const n4 = Math.ceil(n / 4) * 4;
   const bytes = n4 * 2 * 4;
   if (k.memory.buffer.byteLength < bytes) k.memory.grow(Math.ceil((bytes - k.memory.buffer.byteLength) / 65536));

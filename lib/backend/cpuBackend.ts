@@ -1,33 +1,43 @@
 /**
  * The CPU backends. Both run the plain TypeScript kernels of kernels/cpu; they differ in the matrix
- * product those kernels (and the ops) use:
- * - `cpu` (the default): the WebAssembly SIMD matmul of kernels/wasm for float32, which falls back
- *   to the TypeScript one for float64, where SIMD is missing, or where a Content-Security-Policy
- *   forbids compiling WebAssembly;
- * - `js`: the TypeScript matmul everywhere, the reference the other is tested against.
+ * product those kernels (and the ops) use, and in the fused SIMD kernels:
+ * - `cpu` (the default): the WebAssembly SIMD matmul of kernels/wasm for float32, and the SIMD LSTM
+ *   direction, MMD and dropout (`WASM_KERNELS`), each falling back to its TypeScript twin for
+ *   float64, where SIMD is missing, or where a Content-Security-Policy forbids compiling WebAssembly;
+ * - `js`: TypeScript everywhere, the reference the other is tested against.
  */
 import * as cpu from '../../kernels/cpu/index.ts';
 import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
 import { lstmDirectionForward, lstmDirectionBackward, lstmBidirectionalForward, lstmBidirectionalBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
 import { gaussianMmd as wasmGaussianMmd } from '../../kernels/wasm/mmd.ts';
-import { dropoutApplyF32 } from '../../kernels/wasm/dropout.ts';
+import { dropoutApply as wasmDropoutApply } from '../../kernels/wasm/dropout.ts';
 import type { Backend, FusedLstmDirection } from './backend.ts';
 
-/** Dropout on the SIMD kernel for float32 (the same bits as the TypeScript twin it falls back to). */
-const simdDropout: typeof cpu.dropoutApply = (x, out, n, k1, k2, threshold, keep) =>
-  x instanceof Float32Array && out instanceof Float32Array ? dropoutApplyF32(x, out, n, k1, k2, threshold, keep, cpu.dropoutApply) : cpu.dropoutApply(x, out, n, k1, k2, threshold, keep);
+/**
+ * The WebAssembly SIMD kernels a CPU backend may use in place of TypeScript ones (each takes
+ * float32 data and hands anything else to its TypeScript twin).
+ */
+export interface SimdKernels {
+  lstmDirection: FusedLstmDirection;
+  gaussianMmd: Backend['gaussianMmd'];
+  dropoutApply: Backend['dropoutApply'];
+}
 
-/** The fused wasm LSTM direction (kernels/wasm/lstm.ts), used by the default backend for float32. */
-export const WASM_LSTM: FusedLstmDirection = {
-  supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward,
-  bidirectionalForward: lstmBidirectionalForward, bidirectionalBackward: lstmBidirectionalBackward,
+/** The SIMD kernels of kernels/wasm, used by the default backend where WebAssembly SIMD runs. */
+export const WASM_KERNELS: SimdKernels = {
+  lstmDirection: {
+    supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward,
+    bidirectionalForward: lstmBidirectionalForward, bidirectionalBackward: lstmBidirectionalBackward,
+  },
+  gaussianMmd: wasmGaussianMmd,
+  dropoutApply: wasmDropoutApply,
 };
 
-/** A CPU backend whose kernels use `mm` for their matrix products. */
-export function makeCpuBackend(name: string, description: string, mm: MatmulFn, lstmDirection?: FusedLstmDirection): Backend {
+/** A CPU backend whose kernels use `mm` for their matrix products, and `simd`'s kernels when given. */
+export function makeCpuBackend(name: string, description: string, mm: MatmulFn, simd?: SimdKernels): Backend {
   return {
-    lstmDirection,
+    lstmDirection: simd?.lstmDirection,
     name,
     description,
     matmul: mm,
@@ -44,7 +54,7 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     softmaxAxisBackward: cpu.softmaxAxisBackward,
     maxAxis: cpu.maxAxis,
     gatherRows: cpu.gatherRows,
-    dropoutApply: mm === cpu.matmul ? cpu.dropoutApply : simdDropout,
+    dropoutApply: simd?.dropoutApply ?? cpu.dropoutApply,
     scatterAddRows: cpu.scatterAddRows,
     conv1dForward: (x, w, s, out) => cpu.conv1dForward(x, w, s, out, mm),
     conv1dBackward: (x, w, dOut, s, dx, dw) => cpu.conv1dBackward(x, w, dOut, s, dx, dw, mm),
@@ -57,7 +67,7 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     crfForwardBackward: cpu.crfForwardBackward,
     crfPathScore: cpu.crfPathScore,
     viterbi: cpu.viterbi,
-    gaussianMmd: mm === cpu.matmul ? cpu.gaussianMmd : wasmGaussianMmd,
+    gaussianMmd: simd?.gaussianMmd ?? cpu.gaussianMmd,
   };
 }
 
@@ -67,5 +77,5 @@ export const jsBackend: Backend = makeCpuBackend('js', 'js (plain TypeScript loo
 /** The default backend (built lazily: checking for WebAssembly SIMD compiles a tiny module). */
 export function makeDefaultCpuBackend(): Backend {
   const simd = wasmMatmulAvailable();
-  return makeCpuBackend('cpu', simd ? `cpu (TypeScript kernels; float32 matmul: ${describeWasmMatmul()})` : 'cpu (TypeScript kernels; WebAssembly SIMD unavailable, TypeScript matmul)', simd ? wasmMatmul : cpu.matmul, simd ? WASM_LSTM : undefined);
+  return makeCpuBackend('cpu', simd ? `cpu (TypeScript kernels; float32 matmul: ${describeWasmMatmul()})` : 'cpu (TypeScript kernels; WebAssembly SIMD unavailable, TypeScript matmul)', simd ? wasmMatmul : cpu.matmul, simd ? WASM_KERNELS : undefined);
 }

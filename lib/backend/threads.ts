@@ -5,7 +5,6 @@
  * Results are bit-identical to one thread.
  */
 import { LstmThreads } from '../../kernels/wasm/lstmThreads.ts';
-import { wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
 import type { Backend } from './backend.ts';
 import { makeDefaultCpuBackend } from './cpuBackend.ts';
 import { registerBackend, setBackend } from './registry.ts';
@@ -15,7 +14,7 @@ let threads: LstmThreads | null = null;
 /** A `cpu` backend whose Bi-LSTM runs its two directions on two threads. */
 export function makeThreadedCpuBackend(): Backend {
   const base = makeDefaultCpuBackend();
-  if (!base.lstmDirection || !wasmLstmSupports({ H: 4, I: 1 })) return base; // no wasm SIMD: nothing to thread
+  if (!base.lstmDirection) return base; // no wasm SIMD: no fused LSTM to thread
   threads ??= new LstmThreads();
   const t = threads;
   return {

@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/index.ts';
 import { type Variable, recordOp, isGradEnabled } from '../autodiff/index.ts';
 import { getBackend } from '../backend/index.ts';
 import { type Operand, asVariable } from './operand.ts';
-import { lstmSequence } from './lstmSequence.ts';
+import { lstmSequence, checkLstmArguments } from './lstmSequence.ts';
 import { concat } from './concat.ts';
 
 /** The three parameters of one direction. */
@@ -31,14 +31,10 @@ export function biLstmSequence(x: Operand, forward: LstmDirectionParams, backwar
   const f = [forward.Wih, forward.Whh, forward.bias].map((v) => asVariable(v)), b = [backward.Wih, backward.Whh, backward.bias].map((v) => asVariable(v));
   const fused = getBackend().lstmDirection;
   const values = [vx, ...f, ...b].map((v) => v.value.values());
-  const [B, T, I] = vx.shape;
-  const G = f[0].shape[1], H = G / 4;
   const sameShapes = f.every((v, i) => v.shape.length === b[i].shape.length && v.shape.every((d, j) => d === b[i].shape[j]));
-  if (!fused || !sameShapes || vx.shape.length !== 3 || !values.every((v) => v instanceof Float32Array) || !Number.isInteger(H) || !fused.supports({ H, I })) {
-    return concat([lstmSequence(vx, f[0], f[1], f[2], lengths, false), lstmSequence(vx, b[0], b[1], b[2], lengths, true)], -1);
-  }
-  // Shape and length checks are lstmSequence's: run them without computing anything twice.
-  validate(vx, f, lengths);
+  if (!fused || !sameShapes || !values.every((v) => v instanceof Float32Array)) return composed(vx, f, b, lengths);
+  const { B, T, I, H } = checkLstmArguments('biLstmSequence', vx, f[0], f[1], f[2], lengths);
+  if (!fused.supports({ H, I })) return composed(vx, f, b, lengths);
   const [xv, Wf, Uf, bf, Wb, Ub, bb] = values as Float32Array[];
   const wf = { Wih: Wf, Whh: Uf, bias: bf }, wb = { Wih: Wb, Whh: Ub, bias: bb };
   const d = { B, T, I, H, lengths, reverse: false };
@@ -57,15 +53,7 @@ export function biLstmSequence(x: Operand, forward: LstmDirectionParams, backwar
   });
 }
 
-/** The shape and length checks of lstmSequence, for the fused path that does not call it. */
-function validate(vx: Variable, f: Variable[], lengths: Int32Array): void {
-  const [B, T, I] = vx.shape;
-  const G = f[0].shape[1], H = G / 4;
-  if (f[0].shape.length !== 2 || f[0].shape[0] !== I || f[1].shape[0] !== H || f[1].shape[1] !== G || f[2].shape.length !== 1 || f[2].shape[0] !== G) {
-    throw new Error(`biLstmSequence: shapes x [${vx.shape.join(', ')}], Wih [${f[0].shape.join(', ')}], Whh [${f[1].shape.join(', ')}], bias [${f[2].shape.join(', ')}] do not fit [B, T, I], [I, 4H], [H, 4H], [4H]`);
-  }
-  if (lengths.length !== B) throw new Error(`biLstmSequence: ${lengths.length} lengths for a batch of ${B}`);
-  for (let b = 0; b < B; b++) {
-    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`biLstmSequence: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
-  }
+/** The two directions as separate ops, concatenated (every backend; also the fused path's reference). */
+function composed(vx: Variable, f: Variable[], b: Variable[], lengths: Int32Array): Variable {
+  return concat([lstmSequence(vx, f[0], f[1], f[2], lengths, false), lstmSequence(vx, b[0], b[1], b[2], lengths, true)], -1);
 }

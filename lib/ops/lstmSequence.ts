@@ -22,16 +22,7 @@ import { type Operand, asVariable, fmtShape } from './operand.ts';
  */
 export function lstmSequence(x: Operand, Wih: Operand, Whh: Operand, bias: Operand, lengths: Int32Array, reverse: boolean): Variable {
   const vx = asVariable(x), vWih = asVariable(Wih), vWhh = asVariable(Whh), vb = asVariable(bias);
-  const [B, T, I] = vx.shape;
-  const G = vWih.shape[1];
-  const H = G / 4;
-  if (vx.shape.length !== 3 || vWih.shape.length !== 2 || vWih.shape[0] !== I || !Number.isInteger(H) || vWhh.shape[0] !== H || vWhh.shape[1] !== G || vb.shape.length !== 1 || vb.shape[0] !== G) {
-    throw new Error(`lstmSequence: shapes x ${fmtShape(vx.shape)}, Wih ${fmtShape(vWih.shape)}, Whh ${fmtShape(vWhh.shape)}, bias ${fmtShape(vb.shape)} do not fit [B, T, I], [I, 4H], [H, 4H], [4H]`);
-  }
-  if (lengths.length !== B) throw new Error(`lstmSequence: ${lengths.length} lengths for a batch of ${B}`);
-  for (let b = 0; b < B; b++) {
-    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`lstmSequence: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
-  }
+  const { B, T, I, H, G } = checkLstmArguments('lstmSequence', vx, vWih, vWhh, vb, lengths);
   const backend = getBackend();
   const xv = vx.value.values(), wih = vWih.value.values(), whh = vWhh.value.values(), bv = vb.value.values();
   const fused = backend.lstmDirection;
@@ -81,4 +72,22 @@ function fusedLstmSequence(fused: FusedLstmDirection, vx: Variable, vWih: Variab
     if (vWih.requiresGrad) vWih.adoptGrad(new Tensor(grads.dWih, vWih.shape));
     if (vb.requiresGrad) vb.adoptGrad(new Tensor(grads.dBias, vb.shape));
   });
+}
+
+/**
+ * The shape and length checks of an LSTM direction (shared by lstmSequence and biLstmSequence);
+ * returns the dimensions. Errors name `op`.
+ */
+export function checkLstmArguments(op: string, vx: Variable, vWih: Variable, vWhh: Variable, vb: Variable, lengths: Int32Array): { B: number; T: number; I: number; H: number; G: number } {
+  const [B, T, I] = vx.shape;
+  const G = vWih.shape[1];
+  const H = G / 4;
+  if (vx.shape.length !== 3 || vWih.shape.length !== 2 || vWih.shape[0] !== I || !Number.isInteger(H) || vWhh.shape.length !== 2 || vWhh.shape[0] !== H || vWhh.shape[1] !== G || vb.shape.length !== 1 || vb.shape[0] !== G) {
+    throw new Error(`${op}: shapes x ${fmtShape(vx.shape)}, Wih ${fmtShape(vWih.shape)}, Whh ${fmtShape(vWhh.shape)}, bias ${fmtShape(vb.shape)} do not fit [B, T, I], [I, 4H], [H, 4H], [4H]`);
+  }
+  if (lengths.length !== B) throw new Error(`${op}: ${lengths.length} lengths for a batch of ${B}`);
+  for (let b = 0; b < B; b++) {
+    if (lengths[b] < 1 || lengths[b] > T) throw new Error(`${op}: sentence ${b} has length ${lengths[b]}, must lie in [1, ${T}]`);
+  }
+  return { B, T, I, H, G };
 }

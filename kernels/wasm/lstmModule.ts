@@ -14,6 +14,46 @@ import { Code, Op, SimdOp, ValType, type FuncDef } from './encoder.ts';
 import { Locals } from './matmulModule.ts';
 import { emitSigmoidF32x4, emitTanhF32x4 } from './simdMath.ts';
 
+/** Addresses inside the cell loop: of gate block k of the current row, and of a [rows, H] array's row. */
+interface CellAddresses {
+  /** Pushes base + row·4H·4 + k·H·4 + j (gate block k, lane group j). */
+  gate(base: number, k: number): void;
+  /** Pushes base + row·H·4 + j. */
+  state(base: number): void;
+}
+
+/**
+ * Emits the loop both cell kernels share: for each of the `rows` rows, for each group j of four
+ * hidden units, `body` (which addresses its operands through `at`); `perRow` runs once a row first.
+ */
+function emitCellLoop(c: Code, L: Locals, rowsParam: number, hiddenParam: number, body: (at: CellAddresses, j: number, row: number) => void, perRow?: (row: number) => void): void {
+  const hb = L.add(ValType.i32), row = L.add(ValType.i32), j = L.add(ValType.i32);
+  const g0 = L.add(ValType.i32), s0 = L.add(ValType.i32);
+  const at: CellAddresses = {
+    gate: (base, k) => {
+      c.localGet(base).localGet(g0).op(Op.i32_add).localGet(j).op(Op.i32_add);
+      if (k > 0) c.localGet(hb).i32Const(k).op(Op.i32_mul).op(Op.i32_add);
+    },
+    state: (base) => void c.localGet(base).localGet(s0).op(Op.i32_add).localGet(j).op(Op.i32_add),
+  };
+  // hb = H·4 bytes (one gate block of a row)
+  c.localGet(hiddenParam).i32Const(4).op(Op.i32_mul).localSet(hb);
+  c.i32Const(0).localSet(row);
+  c.loop();
+  {
+    // s0: byte offset of this row's state rows (row·H·4), g0: of its gates (row·4H·4)
+    c.localGet(row).localGet(hb).op(Op.i32_mul).localTee(s0).i32Const(4).op(Op.i32_mul).localSet(g0);
+    perRow?.(row);
+    c.i32Const(0).localSet(j);
+    c.loop();
+    body(at, j, row);
+    c.localGet(j).i32Const(16).op(Op.i32_add).localTee(j).localGet(hb).op(Op.i32_lt_s).brIf(0);
+    c.end();
+    c.localGet(row).i32Const(1).op(Op.i32_add).localTee(row).localGet(rowsParam).op(Op.i32_lt_s).brIf(0);
+  }
+  c.end();
+}
+
 const CELL_FWD_PARAMS = ['gates', 'bias', 'cPrev', 'c', 'tc', 'h', 'rows', 'hidden'] as const;
 
 /**
@@ -26,56 +66,31 @@ const CELL_FWD_PARAMS = ['gates', 'bias', 'cPrev', 'c', 'tc', 'h', 'rows', 'hidd
 function cellForwardFunc(): FuncDef {
   const P = Object.fromEntries(CELL_FWD_PARAMS.map((n, i) => [n, i])) as Record<(typeof CELL_FWD_PARAMS)[number], number>;
   const L = new Locals(CELL_FWD_PARAMS.length);
-  const hb = L.add(ValType.i32), row = L.add(ValType.i32), j = L.add(ValType.i32);
-  const g0 = L.add(ValType.i32), s0 = L.add(ValType.i32);
   const vi = L.add(ValType.v128), vf = L.add(ValType.v128), vg = L.add(ValType.v128), vo = L.add(ValType.v128), vc = L.add(ValType.v128);
-  const ta = L.add(ValType.v128), tb = L.add(ValType.v128);
-  const tmp = { a: ta, b: tb };
+  const tmp = { a: L.add(ValType.v128), b: L.add(ValType.v128) };
   const c = new Code();
-  // hb = H·4 bytes (one gate block of a row)
-  c.localGet(P.hidden).i32Const(4).op(Op.i32_mul).localSet(hb);
-  c.i32Const(0).localSet(row);
-  c.loop();
-  {
-    // g0: byte offset of this row's gates (row·4H·4), s0: of its state rows (row·H·4)
-    c.localGet(row).localGet(hb).op(Op.i32_mul).localTee(s0).i32Const(4).op(Op.i32_mul).localSet(g0);
-    c.i32Const(0).localSet(j);
-    c.loop();
-    {
-      /** Pushes the address gates + g0 + k·hb + j (gate block k of this row, lane group j). */
-      const gateAddr = (k: number): void => {
-        c.localGet(P.gates).localGet(g0).op(Op.i32_add).localGet(j).op(Op.i32_add);
-        if (k > 0) c.localGet(hb).i32Const(k).op(Op.i32_mul).op(Op.i32_add);
-      };
-      const biasAddr = (k: number): void => {
-        c.localGet(P.bias).localGet(j).op(Op.i32_add);
-        if (k > 0) c.localGet(hb).i32Const(k).op(Op.i32_mul).op(Op.i32_add);
-      };
-      const pre = [vi, vf, vg, vo];
-      for (let k = 0; k < 4; k++) {
-        gateAddr(k); c.v128Load();
-        biasAddr(k); c.v128Load();
-        c.simd(SimdOp.f32x4_add).localSet(pre[k]);
-      }
-      emitSigmoidF32x4(c, vi, vi, tmp);
-      emitSigmoidF32x4(c, vf, vf, tmp);
-      emitTanhF32x4(c, vg, vg, tmp);
-      emitSigmoidF32x4(c, vo, vo, tmp);
-      for (let k = 0; k < 4; k++) { gateAddr(k); c.localGet(pre[k]).v128Store(); }
-      // c = f·cPrev + i·g
-      const stateAddr = (base: number): void => void c.localGet(base).localGet(s0).op(Op.i32_add).localGet(j).op(Op.i32_add);
-      c.localGet(vf); stateAddr(P.cPrev); c.v128Load().simd(SimdOp.f32x4_mul);
-      c.localGet(vi).localGet(vg).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_add).localSet(vc);
-      stateAddr(P.c); c.localGet(vc).v128Store();
-      emitTanhF32x4(c, vc, vc, tmp);
-      stateAddr(P.tc); c.localGet(vc).v128Store();
-      stateAddr(P.h); c.localGet(vo).localGet(vc).simd(SimdOp.f32x4_mul).v128Store();
-      c.localGet(j).i32Const(16).op(Op.i32_add).localTee(j).localGet(hb).op(Op.i32_lt_s).brIf(0);
+  emitCellLoop(c, L, P.rows, P.hidden, (at, j) => {
+    const pre = [vi, vf, vg, vo];
+    for (let k = 0; k < 4; k++) {
+      at.gate(P.gates, k); c.v128Load();
+      // the bias is one row: its gate block k is at bias + k·H·4 + j
+      c.localGet(P.bias).localGet(j).op(Op.i32_add);
+      if (k > 0) c.localGet(P.hidden).i32Const(4 * k).op(Op.i32_mul).op(Op.i32_add);
+      c.v128Load().simd(SimdOp.f32x4_add).localSet(pre[k]);
     }
-    c.end();
-    c.localGet(row).i32Const(1).op(Op.i32_add).localTee(row).localGet(P.rows).op(Op.i32_lt_s).brIf(0);
-  }
-  c.end();
+    emitSigmoidF32x4(c, vi, vi, tmp);
+    emitSigmoidF32x4(c, vf, vf, tmp);
+    emitTanhF32x4(c, vg, vg, tmp);
+    emitSigmoidF32x4(c, vo, vo, tmp);
+    for (let k = 0; k < 4; k++) { at.gate(P.gates, k); c.localGet(pre[k]).v128Store(); }
+    // c = f·cPrev + i·g
+    c.localGet(vf); at.state(P.cPrev); c.v128Load().simd(SimdOp.f32x4_mul);
+    c.localGet(vi).localGet(vg).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_add).localSet(vc);
+    at.state(P.c); c.localGet(vc).v128Store();
+    emitTanhF32x4(c, vc, vc, tmp);
+    at.state(P.tc); c.localGet(vc).v128Store();
+    at.state(P.h); c.localGet(vo).localGet(vc).simd(SimdOp.f32x4_mul).v128Store();
+  });
   return { params: CELL_FWD_PARAMS.map(() => ValType.i32), results: [], locals: L.types, body: c, export: 'cellForward' };
 }
 
@@ -92,59 +107,40 @@ const CELL_BWD_PARAMS = ['gates', 'tc', 'cPrev', 'dh', 'dc', 'rows', 'hidden', '
 function cellBackwardFunc(): FuncDef {
   const P = Object.fromEntries(CELL_BWD_PARAMS.map((n, i) => [n, i])) as Record<(typeof CELL_BWD_PARAMS)[number], number>;
   const L = new Locals(CELL_BWD_PARAMS.length);
-  const hb = L.add(ValType.i32), row = L.add(ValType.i32), j = L.add(ValType.i32);
-  const g0 = L.add(ValType.i32), s0 = L.add(ValType.i32), d0 = L.add(ValType.i32);
+  const d0 = L.add(ValType.i32);
   const vi = L.add(ValType.v128), vf = L.add(ValType.v128), vg = L.add(ValType.v128), vo = L.add(ValType.v128);
   const vtc = L.add(ValType.v128), vdh = L.add(ValType.v128), vdc = L.add(ValType.v128);
   const c = new Code();
   const one = (): void => void c.splatF32(1);
-  c.localGet(P.hidden).i32Const(4).op(Op.i32_mul).localSet(hb);
-  c.i32Const(0).localSet(row);
-  c.loop();
-  {
-    c.localGet(row).localGet(hb).op(Op.i32_mul).localTee(s0).i32Const(4).op(Op.i32_mul).localSet(g0);
-    c.localGet(row).localGet(P.dhStride).op(Op.i32_mul).localSet(d0);
-    c.i32Const(0).localSet(j);
-    c.loop();
-    {
-      const gateAddr = (k: number): void => {
-        c.localGet(P.gates).localGet(g0).op(Op.i32_add).localGet(j).op(Op.i32_add);
-        if (k > 0) c.localGet(hb).i32Const(k).op(Op.i32_mul).op(Op.i32_add);
-      };
-      const stateAddr = (base: number): void => void c.localGet(base).localGet(s0).op(Op.i32_add).localGet(j).op(Op.i32_add);
-      const gates = [vi, vf, vg, vo];
-      for (let k = 0; k < 4; k++) { gateAddr(k); c.v128Load().localSet(gates[k]); }
-      stateAddr(P.tc); c.v128Load().localSet(vtc);
-      c.localGet(P.dh).localGet(d0).op(Op.i32_add).localGet(j).op(Op.i32_add).v128Load().localSet(vdh);
-      // dc_t = dc + dh·o·(1 − tc²)
-      stateAddr(P.dc); c.v128Load();
-      c.localGet(vdh).localGet(vo).simd(SimdOp.f32x4_mul);
-      one(); c.localGet(vtc).localGet(vtc).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub);
-      c.simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_add).localSet(vdc);
-      // d_i = dc·g·i·(1 − i)
-      gateAddr(0);
-      c.localGet(vdc).localGet(vg).simd(SimdOp.f32x4_mul).localGet(vi).simd(SimdOp.f32x4_mul);
-      one(); c.localGet(vi).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
-      // d_f = dc·cPrev·f·(1 − f)
-      gateAddr(1);
-      c.localGet(vdc); stateAddr(P.cPrev); c.v128Load().simd(SimdOp.f32x4_mul).localGet(vf).simd(SimdOp.f32x4_mul);
-      one(); c.localGet(vf).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
-      // d_g = dc·i·(1 − g²)
-      gateAddr(2);
-      c.localGet(vdc).localGet(vi).simd(SimdOp.f32x4_mul);
-      one(); c.localGet(vg).localGet(vg).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
-      // d_o = dh·tc·o·(1 − o)
-      gateAddr(3);
-      c.localGet(vdh).localGet(vtc).simd(SimdOp.f32x4_mul).localGet(vo).simd(SimdOp.f32x4_mul);
-      one(); c.localGet(vo).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
-      // dc_{t−1} = dc_t·f
-      stateAddr(P.dc); c.localGet(vdc).localGet(vf).simd(SimdOp.f32x4_mul).v128Store();
-      c.localGet(j).i32Const(16).op(Op.i32_add).localTee(j).localGet(hb).op(Op.i32_lt_s).brIf(0);
-    }
-    c.end();
-    c.localGet(row).i32Const(1).op(Op.i32_add).localTee(row).localGet(P.rows).op(Op.i32_lt_s).brIf(0);
-  }
-  c.end();
+  emitCellLoop(c, L, P.rows, P.hidden, (at, j) => {
+    const gates = [vi, vf, vg, vo];
+    for (let k = 0; k < 4; k++) { at.gate(P.gates, k); c.v128Load().localSet(gates[k]); }
+    at.state(P.tc); c.v128Load().localSet(vtc);
+    c.localGet(P.dh).localGet(d0).op(Op.i32_add).localGet(j).op(Op.i32_add).v128Load().localSet(vdh);
+    // dc_t = dc + dh·o·(1 − tc²)
+    at.state(P.dc); c.v128Load();
+    c.localGet(vdh).localGet(vo).simd(SimdOp.f32x4_mul);
+    one(); c.localGet(vtc).localGet(vtc).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub);
+    c.simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_add).localSet(vdc);
+    // d_i = dc·g·i·(1 − i)
+    at.gate(P.gates, 0);
+    c.localGet(vdc).localGet(vg).simd(SimdOp.f32x4_mul).localGet(vi).simd(SimdOp.f32x4_mul);
+    one(); c.localGet(vi).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
+    // d_f = dc·cPrev·f·(1 − f)
+    at.gate(P.gates, 1);
+    c.localGet(vdc); at.state(P.cPrev); c.v128Load().simd(SimdOp.f32x4_mul).localGet(vf).simd(SimdOp.f32x4_mul);
+    one(); c.localGet(vf).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
+    // d_g = dc·i·(1 − g²)
+    at.gate(P.gates, 2);
+    c.localGet(vdc).localGet(vi).simd(SimdOp.f32x4_mul);
+    one(); c.localGet(vg).localGet(vg).simd(SimdOp.f32x4_mul).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
+    // d_o = dh·tc·o·(1 − o)
+    at.gate(P.gates, 3);
+    c.localGet(vdh).localGet(vtc).simd(SimdOp.f32x4_mul).localGet(vo).simd(SimdOp.f32x4_mul);
+    one(); c.localGet(vo).simd(SimdOp.f32x4_sub).simd(SimdOp.f32x4_mul).v128Store();
+    // dc_{t−1} = dc_t·f
+    at.state(P.dc); c.localGet(vdc).localGet(vf).simd(SimdOp.f32x4_mul).v128Store();
+  }, (row) => void c.localGet(row).localGet(P.dhStride).op(Op.i32_mul).localSet(d0)); // dh rows are dhStride bytes apart
   return { params: CELL_BWD_PARAMS.map(() => ValType.i32), results: [], locals: L.types, body: c, export: 'cellBackward' };
 }
 

@@ -100,17 +100,10 @@ function load(): Kernels | null {
   return kernels;
 }
 
-/** Whether the fused kernels can run here (WebAssembly SIMD, compilation allowed). */
-export function wasmLstmAvailable(): boolean {
-  return lazyModule.get() !== null;
-}
-
-/** Why the fused kernels are unavailable ('' when they are). */
-export function wasmLstmFailure(): string {
-  return lazyModule.failure();
-}
-
-/** Whether a call of these dimensions can take the fused path (else use the TypeScript kernels). */
+/**
+ * Whether a call of these dimensions can take the fused path (WebAssembly SIMD available and
+ * compilation allowed, H a multiple of 4); else use the TypeScript kernels.
+ */
 export function wasmLstmSupports(d: { H: number; I: number }): boolean {
   return d.H % 4 === 0 && d.H >= 4 && d.I >= 1 && lazyModule.get() !== null;
 }

@@ -8,6 +8,11 @@ export class Dropout {
     if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must lie in [0, 1), got ${rate}`);
   }
 
+  /** The mask stream (its state goes into training checkpoints). */
+  get randomStream(): Rng {
+    return this.rng;
+  }
+
   forward(x: Variable, training: boolean): Variable {
     return ops.dropout(x, this.rate, this.rng, training);
   }

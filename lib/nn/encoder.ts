@@ -61,6 +61,11 @@ export class Encoder extends Module {
     return this.lstm.outputDim;
   }
 
+  /** The random streams training draws from after initialisation (dropout masks), for checkpoints. */
+  randomStreams(): Rng[] {
+    return [this.dropout.randomStream, ...(this.outputDropout ? [this.outputDropout.randomStream] : [])];
+  }
+
   /** Batch → h [B, T, 2H]. Dropout applies to the embeddings (as in the authors' code), and optionally to h, when training. */
   forward(batch: EncoderInput, training: boolean): Variable {
     const { size: B, maxLen: T } = batch;

@@ -42,7 +42,26 @@ export interface EpochReport {
   /** Dev score, or null when the epoch was not evaluated. */
   devScore: number | null;
   best: boolean;
+  /** Global step count at the end of the epoch. */
+  globalStep: number;
+  /** Mean over the epoch's steps of each loss term the steps reported (e.g. E11's source, target, mmd, pt, reg). */
+  terms?: Record<string, number>;
   details?: unknown;
+}
+
+/**
+ * Where a loop stands after an epoch: everything `trainLoop` itself needs to continue exactly as if it
+ * had not stopped (the caller saves the rest: parameters, optimizer, random streams, data queues).
+ */
+export interface LoopState {
+  /** Epochs completed. */
+  epoch: number;
+  globalStep: number;
+  bestScore: number;
+  bestEpoch: number;
+  /** Evaluations since the best one (for patience). */
+  since: number;
+  reports: EpochReport[];
 }
 
 export interface TrainLoopOptions {
@@ -68,6 +87,13 @@ export interface TrainLoopOptions {
   checkFinite?: boolean;
   /** Monotonic clock in ms (injectable for tests). */
   now?(): number;
+  /** Continue from a state reported by `onEpochEnd` (the caller has restored everything else). */
+  resume?: LoopState;
+  /**
+   * Called after each epoch's evaluation and `onBest`, with the loop's state: the point where a
+   * checkpoint is consistent. Not called after the epoch that ends the loop.
+   */
+  onEpochEnd?(state: LoopState): void;
 }
 
 export interface TrainResult {
@@ -80,12 +106,15 @@ export interface TrainResult {
 export function trainLoop(o: TrainLoopOptions): TrainResult {
   const now = o.now ?? (() => performance.now());
   const params = o.optimizer.params;
-  const reports: EpochReport[] = [];
-  let bestScore = -Infinity, bestEpoch = -1, since = 0, globalStep = 0, stoppedEarly = false;
-  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+  const r0 = o.resume;
+  const reports: EpochReport[] = r0 ? r0.reports.map((r) => ({ ...r })) : [];
+  let bestScore = r0?.bestScore ?? -Infinity, bestEpoch = r0?.bestEpoch ?? -1, since = r0?.since ?? 0, globalStep = r0?.globalStep ?? 0, stoppedEarly = false;
+  if (r0 && o.patience !== undefined && since >= o.patience) return { bestEpoch, bestScore, epochs: reports, stoppedEarly: r0.epoch < o.epochs };
+  for (let epoch = (r0?.epoch ?? 0) + 1; epoch <= o.epochs; epoch++) {
     const steps = o.makeEpoch(epoch);
     const t0 = now();
     let tokens = 0, lossSum = 0;
+    const termSums: Record<string, number> = {};
     steps.forEach((stepFn, i) => {
       globalStep++;
       if (o.schedule) o.optimizer.learningRate = exponentialDecay(globalStep - 1, o.schedule);
@@ -102,6 +131,7 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
       if (!Number.isFinite(r.loss)) throw new Error(`training: loss is ${r.loss} at epoch ${epoch}, step ${globalStep} (rerun with --check-finite to find the op)`);
       tokens += r.tokens;
       lossSum += r.loss;
+      if (r.terms) for (const [k, v] of Object.entries(r.terms)) termSums[k] = (termSums[k] ?? 0) + v;
       const elapsed = (now() - t0) / 1000;
       o.onStep?.({
         epoch, epochs: o.epochs, step: i + 1, stepsInEpoch: steps.length, globalStep, loss: r.loss,
@@ -122,13 +152,16 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
     } else if (score !== null) {
       since++;
     }
-    const report: EpochReport = { epoch, meanLoss: lossSum / Math.max(steps.length, 1), seconds, evalSeconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, details };
+    const n = Math.max(steps.length, 1);
+    const terms = Object.keys(termSums).length ? Object.fromEntries(Object.entries(termSums).map(([k, v]) => [k, v / n])) : undefined;
+    const report: EpochReport = { epoch, meanLoss: lossSum / n, seconds, evalSeconds, tokensPerSecond: tokens / Math.max(seconds, 1e-9), devScore: score, best, globalStep, ...(terms ? { terms } : {}), details };
     reports.push(report);
     o.onEpoch?.(report);
     if (o.patience !== undefined && since >= o.patience) {
       stoppedEarly = epoch < o.epochs;
       break;
     }
+    if (epoch < o.epochs) o.onEpochEnd?.({ epoch, globalStep, bestScore, bestEpoch, since, reports: reports.map((r) => ({ ...r })) });
   }
   return { bestEpoch, bestScore, epochs: reports, stoppedEarly };
 }

@@ -4,7 +4,7 @@
  * method's loss (E11 with its terms switched on or off), and selects the epoch on the target dev
  * set, tagging with the method's CRF. A single-domain tagger is the `target-only` configuration.
  */
-import { type Sentence, type EncodedSentence, type Batch, makeBatches } from '../data/index.ts';
+import { type Sentence, type EncodedSentence, type Batch, makeBatches, collate } from '../data/index.ts';
 import type { EvalResult } from '../eval/index.ts';
 import { type TaggerConfig, type Tagger } from '../nn/index.ts';
 import { Rng } from '../tensor/index.ts';
@@ -12,7 +12,8 @@ import type { Variable } from '../autodiff/index.ts';
 import { TransferModel, jointLoss, singleDomainLoss, regularizer, DEFAULT_HYPER, type MethodSpec, type TransferHyper } from '../transfer/index.ts';
 import * as ops from '../ops/index.ts';
 import { makeOptimizer } from './optimizerFactory.ts';
-import { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainResult } from './trainLoop.ts';
+import { trainLoop, type StepFn, type StepProgress, type EpochReport, type TrainResult, type LoopState } from './trainLoop.ts';
+import type { OptimizerState } from './optimizer.ts';
 import { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
 import { evaluateTagger, type TaggerVocab } from './taggerData.ts';
 
@@ -59,6 +60,32 @@ export interface TransferTrainOptions {
   onBest?(tagger: Tagger, epoch: number, dev: EvalResult): void;
   /** Adjusts the freshly initialised model (e.g. pretrained embeddings). */
   init?(model: TransferModel): void;
+  /**
+   * Continue a run from a checkpoint that `onCheckpoint` gave for the same method, configuration,
+   * data and options: the run then ends exactly (bit for bit) as the uninterrupted run would.
+   */
+  resume?: TransferCheckpoint;
+  /** Called after every epoch but a phase's last, with the run's whole state (see {@link TransferCheckpoint}). */
+  onCheckpoint?(checkpoint: TransferCheckpoint): void;
+}
+
+/**
+ * Everything a run needs to continue where it stood after an epoch: the phase and the loop's state,
+ * every parameter, the optimizer's state, each random stream's state, the source batches still queued
+ * in the current pass, and the best epoch's parameters. Copies, never live buffers.
+ */
+export interface TransferCheckpoint {
+  /** `pretrain` (INIT's source phase), `fine-tune` (INIT's target phase) or `train` (every other method). */
+  phase: string;
+  loop: LoopState;
+  /** Values of `model.parameters()`, in that order. */
+  parameters: ParameterSnapshot;
+  optimizer: OptimizerState;
+  /** States of the data-order stream, the MMD subsampling stream and the model's dropout streams. */
+  random: { data: number[]; mmd: number[]; model: number[][] };
+  /** The source batches left in the current pass of a joint or merged schedule, as sentence indices. */
+  sourceQueue: number[][] | null;
+  best: { parameters: ParameterSnapshot; dev: EvalResult } | null;
 }
 
 export interface TransferRun {
@@ -92,12 +119,24 @@ export function trainingBatches(encoded: readonly EncodedSentence[], batchSize: 
 }
 
 /** Source batches on demand, reshuffled each time the source runs out (the paper's cycling). */
-function sourceCycle(encoded: readonly EncodedSentence[], batchSize: number, rng: Rng): () => Batch {
-  let queue: Batch[] = [];
-  return () => {
-    if (queue.length === 0) queue = trainingBatches(encoded, batchSize, rng).reverse();
-    return queue.pop()!;
-  };
+class SourceCycle {
+  private queue: Batch[] = [];
+
+  constructor(private readonly encoded: readonly EncodedSentence[], private readonly batchSize: number, private readonly rng: Rng) {}
+
+  next(): Batch {
+    if (this.queue.length === 0) this.queue = trainingBatches(this.encoded, this.batchSize, this.rng).reverse();
+    return this.queue.pop()!;
+  }
+
+  /** The batches left in this pass, next first, as sentence indices (for a checkpoint). */
+  pending(): number[][] {
+    return this.queue.map((b) => [...b.indices]).reverse();
+  }
+
+  restore(pending: readonly (readonly number[])[]): void {
+    this.queue = pending.map((indices) => collate(this.encoded, indices)).reverse();
+  }
 }
 
 export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: TaggerVocab, data: TransferData, o: TransferTrainOptions): TransferRun {
@@ -106,6 +145,8 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
   const model = new TransferModel(config, rng.fork());
   o.init?.(model);
   const dataRng = rng.fork(), mmdRng = rng.fork();
+  const modelStreams = model.randomStreams();
+  const resume = o.resume ?? null;
   const needsSource = method.schedule !== 'target';
   if (needsSource && !data.source) throw new Error(`method ${method.name} needs source data`);
   const decodeTagger = model.asTagger(method.decodeWith);
@@ -121,12 +162,26 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
 
   let best: { snapshot: ParameterSnapshot; dev: EvalResult } | null = null;
   const allParams = model.parameters();
+  if (resume) {
+    restoreSnapshot(allParams, resume.parameters);
+    dataRng.setState(resume.random.data);
+    mmdRng.setState(resume.random.mmd);
+    if (resume.random.model.length !== modelStreams.length) throw new Error(`trainTransfer: checkpoint has ${resume.random.model.length} model random streams, the model ${modelStreams.length}`);
+    modelStreams.forEach((r, i) => r.setState(resume.random.model[i]));
+    best = resume.best ? { snapshot: resume.best.parameters, dev: resume.best.dev } : null;
+  }
 
   const runPhase = (phase: string, schedule: 'target' | 'source' | 'merged' | 'joint', epochs: number, selectOnDev: boolean): TrainResult => {
     const params = schedule === 'source' ? pick(['sourceCrf']) : schedule === 'joint' ? pick(['sourceCrf', 'targetCrf']) : pick(['targetCrf']);
     const decayed = decayedOf(params);
     const optimizer = makeOptimizer(o.optimizer, params, o.learningRate);
-    const nextSource = source ? sourceCycle(source.encoded, o.batchSize, dataRng) : null;
+    const cycle = source ? new SourceCycle(source.encoded, o.batchSize, dataRng) : null;
+    const nextSource = cycle ? () => cycle.next() : null;
+    const resumeHere = resume?.phase === phase ? resume : null;
+    if (resumeHere) {
+      optimizer.loadState(resumeHere.optimizer);
+      if (resumeHere.sourceQueue) cycle!.restore(resumeHere.sourceQueue);
+    }
     let lastDev: EvalResult | null = null;
     const evalEvery = o.evalEvery ?? 1;
     const makeEpoch = (): StepFn[] => {
@@ -177,6 +232,16 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
       },
       onStep: (p) => o.onStep?.({ ...p, phase }),
       onEpoch: (r) => o.onEpoch?.({ ...r, phase, dev: (r.details as EvalResult | undefined) ?? null }),
+      resume: resumeHere?.loop,
+      onEpochEnd: o.onCheckpoint ? (loop) => {
+        const kept = best as { snapshot: ParameterSnapshot; dev: EvalResult } | null;
+        o.onCheckpoint!({
+          phase, loop, parameters: snapshotParameters(allParams), optimizer: optimizer.state(),
+          random: { data: dataRng.getState(), mmd: mmdRng.getState(), model: modelStreams.map((r) => r.getState()) },
+          sourceQueue: schedule === 'joint' || schedule === 'merged' ? cycle!.pending() : null,
+          best: kept ? { parameters: kept.snapshot, dev: kept.dev } : null,
+        });
+      } : undefined,
     });
   };
 
@@ -184,8 +249,11 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
   if (method.schedule === 'pretrain-then-target') {
     // INIT: learn the source task, hand every weight to the target side (the CRF included: the label
     // sets are the same), then fine-tune on the target, selecting on target dev.
-    runPhase('pretrain', 'source', o.pretrainEpochs ?? o.epochs, false);
-    copyCrf(model, 'sourceCrf', 'targetCrf');
+    // A run resumed in its fine-tuning phase has the copied CRF in its checkpoint already.
+    if (resume?.phase !== 'fine-tune') {
+      runPhase('pretrain', 'source', o.pretrainEpochs ?? o.epochs, false);
+      copyCrf(model, 'sourceCrf', 'targetCrf');
+    }
     result = runPhase('fine-tune', 'target', o.epochs, true);
   } else {
     // Source-only passes over the (large) source set, so its epochs are counted like INIT's pre-training.

@@ -18,6 +18,11 @@ export class TransferModel extends Module {
     this.targetCrf = this.child('targetCrf', crfFor(config, this.encoder.outputDim, rng));
   }
 
+  /** The random streams training draws from (the encoder's dropout), for checkpoints. */
+  randomStreams(): Rng[] {
+    return this.encoder.randomStreams();
+  }
+
   /** A tagger sharing this model's encoder and the chosen CRF (parameters are shared, not copied). */
   asTagger(which: 'source' | 'target'): Tagger {
     return Tagger.fromParts(this.config, this.encoder, which === 'source' ? this.sourceCrf : this.targetCrf);

@@ -55,6 +55,7 @@ export function encodeCheckpoint(id: CheckpointIdentity, c: TransferCheckpoint, 
     optimizer: { type: c.optimizer.type, learningRate: c.optimizer.learningRate, steps: c.optimizer.steps, slots: slotLayout },
     random: c.random,
     sourceQueue: c.sourceQueue,
+    earlierPhases: c.earlierPhases,
     parameterCount: c.parameters.length,
     best: c.best ? { dev: c.best.dev } : null,
   };
@@ -71,7 +72,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, expected: Ch
   const m = contents.metadata as {
     run: CheckpointIdentity; phase: string; loop: LoopState & { bestScore: number | null };
     optimizer: { type: string; learningRate: number; steps: number[]; slots: Record<string, boolean[]> };
-    random: TransferCheckpoint['random']; sourceQueue: number[][] | null; parameterCount: number; best: { dev: NonNullable<TransferCheckpoint['best']>['dev'] } | null;
+    random: TransferCheckpoint['random']; sourceQueue: number[][] | null; earlierPhases: TransferCheckpoint['earlierPhases']; parameterCount: number; best: { dev: NonNullable<TransferCheckpoint['best']>['dev'] } | null;
   };
   const run = m.run;
   if (run?.configHash !== expected.configHash || run.method !== expected.method || run.seed !== expected.seed) {
@@ -92,6 +93,7 @@ export function decodeCheckpoint(bytes: Uint8Array, source: string, expected: Ch
     optimizer: { type: m.optimizer.type, learningRate: m.optimizer.learningRate, steps: m.optimizer.steps, slots },
     random: m.random,
     sourceQueue: m.sourceQueue,
+    earlierPhases: m.earlierPhases,
     best: m.best ? { parameters: list('best'), dev: m.best.dev } : null,
   };
 }

@@ -12,6 +12,4 @@ export { buildVocab, typesOf, withScheme, encodeAll, encodeSplit, predictTags, e
 export { makeOptimizer, OPTIMIZERS, type OptimizerName } from './optimizerFactory.ts';
 export { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
 export { trainTagger, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';
-export { trainTransfer, trainingBatches, TRAINER_VERSION, decayedParameters, type TransferData, type TransferTrainOptions, type TransferRun, type Split, type TransferCheckpoint } from './trainTransfer.ts';
-export { preparePairCorpus, type CorpusFiles, type PairCorpusOptions, type PairCorpus } from './transferCorpus.ts';
-export { buildTable, formatMarkdown, formatCsv, columnName, type RunRecord, type ResultTable, type Cell } from './resultsTable.ts';
+export { trainTransfer, trainingBatches, TRAINER_VERSION, decayedParameters, type TransferData, type TransferTrainOptions, type TransferRun, type Split, type TransferCheckpoint, type PhaseEpochReport } from './trainTransfer.ts';

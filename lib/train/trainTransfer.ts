@@ -85,10 +85,17 @@ export interface TransferCheckpoint {
   random: { data: number[]; mmd: number[]; model: number[][] };
   /** The source batches left in the current pass of a joint or merged schedule, as sentence indices. */
   sourceQueue: number[][] | null;
+  /** Reports of the phases finished before this one (INIT's pre-training). */
+  earlierPhases: PhaseEpochReport[];
   best: { parameters: ParameterSnapshot; dev: EvalResult } | null;
 }
 
+/** One epoch of a run's history: the loop's report with the phase it belongs to. */
+export type PhaseEpochReport = EpochReport & { phase: string };
+
 export interface TransferRun {
+  /** Every epoch of every phase, in order (INIT: pre-training, then fine-tuning). */
+  history: PhaseEpochReport[];
   model: TransferModel;
   /** The encoder with the CRF that tags the target, holding the best epoch's parameters. */
   tagger: Tagger;
@@ -170,8 +177,14 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
     modelStreams.forEach((r, i) => r.setState(resume.random.model[i]));
     best = resume.best ? { snapshot: resume.best.parameters, dev: resume.best.dev } : null;
   }
+  const finishedPhases: PhaseEpochReport[] = resume ? resume.earlierPhases.map((r) => ({ ...r })) : [];
 
   const runPhase = (phase: string, schedule: 'target' | 'source' | 'merged' | 'joint', epochs: number, selectOnDev: boolean): TrainResult => {
+    const r = runPhaseLoop(phase, schedule, epochs, selectOnDev);
+    finishedPhases.push(...r.epochs.map((e) => ({ ...e, phase })));
+    return r;
+  };
+  const runPhaseLoop = (phase: string, schedule: 'target' | 'source' | 'merged' | 'joint', epochs: number, selectOnDev: boolean): TrainResult => {
     const params = schedule === 'source' ? pick(['sourceCrf']) : schedule === 'joint' ? pick(['sourceCrf', 'targetCrf']) : pick(['targetCrf']);
     const decayed = decayedOf(params);
     const optimizer = makeOptimizer(o.optimizer, params, o.learningRate);
@@ -239,6 +252,7 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
           phase, loop, parameters: snapshotParameters(allParams), optimizer: optimizer.state(),
           random: { data: dataRng.getState(), mmd: mmdRng.getState(), model: modelStreams.map((r) => r.getState()) },
           sourceQueue: schedule === 'joint' || schedule === 'merged' ? cycle!.pending() : null,
+          earlierPhases: finishedPhases.map((r) => ({ ...r })),
           best: kept ? { parameters: kept.snapshot, dev: kept.dev } : null,
         });
       } : undefined,
@@ -261,7 +275,7 @@ export function trainTransfer(method: MethodSpec, config: TaggerConfig, vocab: T
   }
   const kept = best as { snapshot: ParameterSnapshot; dev: EvalResult } | null;
   if (kept) restoreSnapshot(allParams, kept.snapshot);
-  return { model, tagger: decodeTagger, result, dev: kept?.dev ?? null };
+  return { history: finishedPhases, model, tagger: decodeTagger, result, dev: kept?.dev ?? null };
 }
 
 /** Copies one CRF's parameters into the other's (same shapes), in place. */

@@ -35,7 +35,7 @@ function outcome(run: TransferRun): Outcome {
     bestEpoch: run.result.bestEpoch,
     devF1: run.dev?.f1 ?? null,
     // Everything of the history but wall-clock times.
-    history: JSON.stringify(run.result.epochs.map((e) => ({ ...e, seconds: 0, evalSeconds: 0, tokensPerSecond: 0 }))),
+    history: JSON.stringify(run.history.map((e) => ({ ...e, seconds: 0, evalSeconds: 0, tokensPerSecond: 0 }))),
   };
 }
 

@@ -2,9 +2,8 @@
  * `ladtl report`: the result table of one or more experiment folders, from their stored runs (also
  * from a grid that is still running or was interrupted), with each cell's wall time and dev F1.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../train/index.ts';
+import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../experiment/index.ts';
+import { readRunRecords as readStored } from '../../experiment/runStore.ts';
 import { METHODS, METHOD_NAMES } from '../../transfer/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { UsageError } from '../args.ts';
@@ -16,13 +15,11 @@ const SPECS: Record<string, OptionSpec> = {
 
 /** Every stored run record under `dir/runs`. */
 export function readRunRecords(dir: string): RunRecord[] {
-  const root = join(resolve(dir), 'runs');
-  if (!existsSync(root)) throw new UsageError(`ladtl report: ${root} does not exist (no stored runs)`);
-  const out: RunRecord[] = [];
-  for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
-    if (rel.endsWith('.json')) out.push(JSON.parse(readFileSync(join(root, rel), 'utf8')) as RunRecord);
+  try {
+    return readStored(dir);
+  } catch (e) {
+    throw new UsageError(`ladtl report: ${(e as Error).message}`);
   }
-  return out;
 }
 
 export const reportCommand = defineCommand('report', 'print the result table of stored experiment runs', SPECS, (o) => {

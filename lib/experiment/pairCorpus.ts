@@ -4,9 +4,9 @@
  * source train plus the target subset (the same for every method, so they differ only in how they
  * train), and every split encoded.
  */
-import { type Sentence, type LabelMap, type TagScheme, applyLabelMap, fewLabelSubset } from '../data/index.ts';
-import { buildVocab, encodeSplit, withScheme, type TaggerVocab } from './taggerData.ts';
-import type { Split, TransferData } from './trainTransfer.ts';
+import { type Sentence, type PairSpec, type LabelMap, type TagScheme, applyLabelMap, fewLabelSubset } from '../data/index.ts';
+import { buildVocab, encodeSplit, withScheme, type TaggerVocab } from '../train/index.ts';
+import type { Split, TransferData } from '../train/index.ts';
 
 /** One side's corpus as read from disk (BIO tags, before label mapping). */
 export interface CorpusFiles {
@@ -16,6 +16,12 @@ export interface CorpusFiles {
   test?: Sentence[];
   labelMap: LabelMap;
 }
+
+/** One side of a pair: its files and the order its train sentences are taken in for few-label subsets. */
+export interface PairSide { files: CorpusFiles; order: number[] }
+
+/** A transfer pair as read (pairFiles.ts): its spec and both sides. */
+export interface LoadedPair { spec: PairSpec; source: PairSide; target: PairSide }
 
 export interface PairCorpusOptions {
   sharedLabels: readonly string[];

@@ -3,21 +3,7 @@
  * target fraction; each cell the mean ± sample standard deviation of test F1 over seeds, the best
  * mean per column marked. Markdown for reading, CSV and JSON for tools.
  */
-export interface RunRecord {
-  pair: string;
-  fraction: number;
-  method: string;
-  seed: number;
-  testF1: number;
-  testPrecision: number;
-  testRecall: number;
-  devF1: number;
-  bestEpoch: number;
-  epochs: number;
-  seconds: number;
-  /** Identifies the configuration; a stored run with another hash is redone. */
-  configHash: string;
-}
+import type { RunRecord } from './runRecord.ts';
 
 export interface Cell {
   mean: number;

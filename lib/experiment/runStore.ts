@@ -1,0 +1,86 @@
+/**
+ * Node helper: an experiment folder on disk. Each run's record is `runs/<pair>/<fraction>/<method>/seed-<n>.json`
+ * and, while the run trains, its checkpoint `seed-<n>.ckpt` beside it; both are written to a temporary
+ * file and renamed, so a kill leaves the old file or the new one, never half of one.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, readdirSync, unlinkSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { writeModelFileAtomic, readModelBytes } from '../io/nodeFiles.ts';
+import type { TransferCheckpoint } from '../train/index.ts';
+import { encodeCheckpoint, decodeCheckpoint, type CheckpointIdentity } from './checkpointFile.ts';
+import type { CheckpointStore } from './executeRun.ts';
+import type { RunRecord } from './runRecord.ts';
+
+export { runFile } from './grid.ts';
+
+/** The checkpoint beside a run's record. */
+export function checkpointPath(recordPath: string): string {
+  return recordPath.replace(/\.json$/, '.ckpt');
+}
+
+export function writeJsonAtomic(path: string, value: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  renameSync(tmp, path);
+}
+
+/** The stored record at `path`, or null when there is none. */
+export function readRecord(path: string): RunRecord | null {
+  if (!existsSync(path)) return null;
+  return JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+}
+
+/** Configuration hash of every stored run under `outDir`, by record path (unreadable records are left out: not done). */
+export function storedRunHashes(outDir: string): Record<string, string> {
+  const root = join(outDir, 'runs');
+  if (!existsSync(root)) return {};
+  const out: Record<string, string> = {};
+  for (const rel of readdirSync(root, { recursive: true }) as string[]) {
+    if (!rel.endsWith('.json')) continue;
+    const file = join(root, rel);
+    try {
+      out[file] = (JSON.parse(readFileSync(file, 'utf8')) as RunRecord).configHash;
+    } catch {
+      // An unreadable record is simply not done.
+    }
+  }
+  return out;
+}
+
+/** Every stored run record under `dir/runs`, in path order. */
+export function readRunRecords(dir: string): RunRecord[] {
+  const root = join(resolve(dir), 'runs');
+  if (!existsSync(root)) throw new Error(`${root} does not exist (no stored runs)`);
+  const out: RunRecord[] = [];
+  for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
+    if (rel.endsWith('.json')) out.push(JSON.parse(readFileSync(join(root, rel), 'utf8')) as RunRecord);
+  }
+  return out;
+}
+
+/**
+ * The checkpoint file of one run. A checkpoint that cannot be read, or belongs to another
+ * configuration, is reported through `warn` and the run starts over (it is overwritten by the next save).
+ */
+export function fileCheckpointStore(recordPath: string, id: CheckpointIdentity, warn: (line: string) => void): CheckpointStore {
+  const path = checkpointPath(recordPath);
+  return {
+    load(): TransferCheckpoint | null {
+      if (!existsSync(path)) return null;
+      try {
+        return decodeCheckpoint(readModelBytes(path), path, id);
+      } catch (e) {
+        warn(`${path}: not resumable, starting the run over (${(e as Error).message})`);
+        return null;
+      }
+    },
+    save(c: TransferCheckpoint): void {
+      mkdirSync(dirname(path), { recursive: true });
+      writeModelFileAtomic(path, encodeCheckpoint(id, c, path));
+    },
+    clear(): void {
+      if (existsSync(path)) unlinkSync(path);
+    },
+  };
+}

@@ -30,7 +30,7 @@ export function testF1Figure(records: readonly RunRecord[], m: MethodNames): Fig
   const values = records.map((r) => ({ column: columnName(r.pair, r.fraction), method: m.titles[r.method] ?? r.method, seed: r.seed, f1: r.testF1 }));
   const x = { field: 'method', type: 'nominal', title: null, scale: methodScale(m), axis: { labelAngle: -40 } };
   return {
-    name: 'test-f1', title: 'Test F1 per method (bars: mean over seeds; lines: ± 1 std; dots: seeds)',
+    name: 'test-f1', title: 'Test F1 per method (ticks: mean over seeds; lines: ± 1 std; dots: seeds)',
     spec: {
       $schema: SCHEMA, data: { values },
       facet: { field: 'column', type: 'nominal', title: null }, columns: 3,
@@ -38,7 +38,8 @@ export function testF1Figure(records: readonly RunRecord[], m: MethodNames): Fig
       spec: {
         width: 260, height: 200,
         layer: [
-          { mark: { type: 'bar', opacity: 0.35 }, encoding: { x, y: { aggregate: 'mean', field: 'f1', type: 'quantitative', title: 'test F1', scale: { zero: false } }, color: { field: 'method', type: 'nominal', scale: methodScale(m), legend: null } } },
+          // The mean as a thick tick, not a bar: a bar's length would mean nothing on an axis that does not start at 0.
+          { mark: { type: 'tick', thickness: 3, size: 34 }, encoding: { x, y: { aggregate: 'mean', field: 'f1', type: 'quantitative', title: 'test F1', scale: { zero: false } }, color: { field: 'method', type: 'nominal', scale: methodScale(m), legend: null } } },
           { mark: { type: 'errorbar', extent: 'stdev' }, encoding: { x, y: { field: 'f1', type: 'quantitative', title: 'test F1' } } },
           { mark: { type: 'point', filled: true, size: 25 }, encoding: { x, y: { field: 'f1', type: 'quantitative' }, color: { field: 'method', type: 'nominal', scale: methodScale(m), legend: null } } },
         ],

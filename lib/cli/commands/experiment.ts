@@ -10,11 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { OPTIMIZERS } from '../../train/index.ts';
-import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, buildTable, formatMarkdown, formatCsv, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
+import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
 import { readRecord, storedRunHashes, writeJsonAtomic, fileCheckpointStore } from '../../experiment/runStore.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
-import { writeFileSync } from 'node:fs';
+import { writeReport } from '../../experiment/writeReport.ts';
 import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
@@ -165,12 +165,13 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
       }
     }
     if (worker) return 0;
-    const table = buildTable(records, methods.map((m) => m.name), columns);
-    const markdown = formatMarkdown(table, Object.fromEntries(methods.map((m) => [m.name, m.title])));
-    console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${markdown}\n`);
-    writeJsonAtomic(join(outDir, 'results.json'), { argv, records });
-    writeFileSync(join(outDir, 'results.csv'), formatCsv(records));
-    writeFileSync(join(outDir, 'results.md'), markdown + '\n');
-    console.log(`results: ${join(outDir, 'results.md')}, results.csv, results.json`);
+    const report = await writeReport(outDir, {
+      records, methods: methods.map((m) => m.name), titles: Object.fromEntries(methods.map((m) => [m.name, m.title])), columns, argv,
+      title: `ladtl experiment: ${pairs.map((p) => p.spec.id).join(', ')}`,
+      about: [`ladtl experiment ${argv.join(' ')}`, settings.protocol ? `Protocol ${settings.protocol.name}: ${settings.protocol.summary}.` : `Epochs: ${settings.training.epochs}, patience ${settings.training.patience}.`],
+    });
+    console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${report.markdown}\n`);
+    if (report.summary) console.log(`${report.summary}\n`);
+    console.log(`report: ${report.html} (with results.md, results.csv, results.json, summary.md and figures/*.svg in ${outDir})`);
     return 0;
 });

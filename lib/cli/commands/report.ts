@@ -4,6 +4,8 @@
  */
 import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../experiment/index.ts';
 import { readRunRecords as readStored } from '../../experiment/runStore.ts';
+import { writeReport } from '../../experiment/writeReport.ts';
+import { resolve } from 'node:path';
 import { METHODS, METHOD_NAMES } from '../../transfer/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { UsageError } from '../args.ts';
@@ -11,6 +13,8 @@ import { defineCommand } from '../command.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   out: { type: 'string', value: 'DIR[,DIR]', help: 'experiment folder(s) written by ladtl experiment --out', default: 'runs/experiment' },
+  write: { type: 'string', value: 'DIR', help: 'write the tables, summary, figures (SVG) and report.html there (default: the --out folder, when there is one)' },
+  'no-write': { type: 'boolean', help: 'only print the tables' },
 };
 
 /** Every stored run record under `dir/runs`. */
@@ -22,8 +26,9 @@ export function readRunRecords(dir: string): RunRecord[] {
   }
 }
 
-export const reportCommand = defineCommand('report', 'print the result table of stored experiment runs', SPECS, (o) => {
-  const records = o.string('out').split(',').flatMap((d) => readRunRecords(d.trim()));
+export const reportCommand = defineCommand('report', 'print the result table of stored experiment runs and write its report (tables, summary, figures, HTML page)', SPECS, async (o, argv) => {
+  const dirs = o.string('out').split(',').map((d) => d.trim());
+  const records = dirs.flatMap((d) => readRunRecords(d));
   const columns = [...new Set(records.map((r) => columnName(r.pair, r.fraction)))];
   const methods = METHOD_NAMES.filter((m) => records.some((r) => r.method === m));
   const titles = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].title]));
@@ -39,5 +44,11 @@ export const reportCommand = defineCommand('report', 'print the result table of 
   console.log(side('method', (rs) => mean(rs.map((r) => r.devF1)).toFixed(2)));
   console.log('\nWall time per run, mean over seeds (seeds done):\n');
   console.log(side('method', (rs) => `${mean(rs.map((r) => r.seconds)).toFixed(0)} s (${rs.length})`));
+  const target = o.boolean('no-write') ? null : o.optionalString('write') ?? (dirs.length === 1 ? dirs[0] : null);
+  if (target) {
+    const report = await writeReport(resolve(target), { records, methods, titles, columns, argv, title: `ladtl report: ${dirs.join(', ')}`, about: [`ladtl report ${argv.join(' ')}`] });
+    if (report.summary) console.log(`\n${report.summary}`);
+    console.log(`\nreport: ${report.html}`);
+  }
   return 0;
 });

@@ -1,0 +1,107 @@
+/**
+ * The experiment report (lib/experiment): the summary's verdicts, ranks and signed-rank test against
+ * hand-computed values, and `writeReport` end to end on synthetic records: every file, figures that
+ * show the methods and columns, a self-contained HTML page, and the test-F1 figure drawn in a real
+ * headless Chromium (PNG kept in test-artifacts/).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { existsSync, mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import { summarize, formatSummary } from '../../lib/experiment/summary.ts';
+import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
+import { writeReport } from '../../lib/experiment/writeReport.ts';
+import { columnName, type RunRecord } from '../../lib/experiment/index.ts';
+
+function record(pair: string, fraction: number, method: string, seed: number, testF1: number, history = true): RunRecord {
+  return {
+    pair, fraction, method, seed, testF1, testPrecision: testF1 + 1, testRecall: testF1 - 1, devF1: testF1 + 0.5, bestEpoch: 3, epochs: 4, seconds: 10, configHash: 'c0ffee00', steps: 40,
+    history: history ? [1, 2, 3, 4].map((e) => ({ phase: 'train', epoch: e, step: 10 * e, loss: 5 / e, terms: { target: 4 / e }, dev: { precision: 50 + e, recall: 48 + e, f1: testF1 - 4 + e }, seconds: 1, evalSeconds: 0.1 })) : [],
+  };
+}
+
+// Column a: la-dtl 80 ± 1, mult 70 ± 1 (apart), init 79.5 ± 1 (overlapping). Column b: init wins.
+const grid: RunRecord[] = [
+  ...[79, 80, 81].map((f, i) => record('a', 0.1, 'la-dtl', i + 1, f)),
+  ...[69, 70, 71].map((f, i) => record('a', 0.1, 'mult', i + 1, f)),
+  ...[78.5, 79.5, 80.5].map((f, i) => record('a', 0.1, 'init', i + 1, f)),
+  ...[60, 61, 62].map((f, i) => record('b', 0.1, 'la-dtl', i + 1, f)),
+  ...[59, 60, 61].map((f, i) => record('b', 0.1, 'mult', i + 1, f)),
+  ...[66, 67, 68].map((f, i) => record('b', 0.1, 'init', i + 1, f)),
+];
+const methods = ['mult', 'init', 'la-dtl'];
+const titles = { mult: 'MULT', init: 'INIT', 'la-dtl': 'La-DTL' };
+const columns = [columnName('a', 0.1), columnName('b', 0.1)];
+
+test('summarize: winner, rank, verdicts beyond the seed spread, wins and average rank', () => {
+  const s = summarize(grid, methods, columns, 'la-dtl');
+  assert.equal(s.columns.map((c) => [c.winner, c.rank]), [['la-dtl', 1], ['init', 2]]);
+  assert.is(s.columns[0].versus.mult.verdict, 'better');
+  assert.is(s.columns[0].versus.init.verdict, 'within spread');
+  assert.is(s.columns[1].versus.init.verdict, 'worse');
+  assert.is(s.columns[1].versus.mult.verdict, 'within spread');
+  assert.ok(Math.abs(s.columns[0].versus.init.difference - 0.5) < 1e-12);
+  assert.is(s.wins, 1);
+  assert.is(s.averageRank, 1.5);
+  assert.equal([s.tests.mult.better, s.tests.mult.worse, s.tests.init.better, s.tests.init.worse], [1, 0, 0, 1]);
+  assert.match(formatSummary(s, titles), 'La-DTL wins 1 of 2 columns; average rank 1.50.');
+});
+
+test('the signed-rank test gives the exact two-sided p-value: ten positive differences, p = 2/2^10', async () => {
+  const wilcoxon = await loadSignedRankTest();
+  const r = wilcoxon([1.2, 0.5, 0.3, 2, 1.1, 0.7, 0.9, 0.1, 1.5, 0.4]);
+  assert.ok(Math.abs(r.pValue - 2 / 1024) < 1e-12, String(r.pValue));
+  assert.is(r.statistic, 55);
+  // One negative difference of the smallest rank: W+ = 54, p = 2·2/1024.
+  assert.ok(Math.abs(wilcoxon([1.2, 0.5, 0.3, 2, 1.1, 0.7, 0.9, -0.1, 1.5, 0.4]).pValue - 4 / 1024) < 1e-12);
+});
+
+const out = mkdtempSync(join(tmpdir(), 'ladtl-report-'));
+const records = [...grid, record('a', 0.2, 'la-dtl', 1, 85), record('a', 0.2, 'mult', 1, 84), record('a', 0.2, 'init', 1, 86, false)];
+
+test('writeReport writes the tables, summary, three figures and one self-contained HTML page', async () => {
+  const r = await writeReport(out, { records, methods, titles, columns: [...columns, columnName('a', 0.2)], title: 'unit grid' });
+  for (const f of ['results.md', 'results.csv', 'results.json', 'summary.md', 'report.html', 'figures/test-f1.svg', 'figures/dev-curves.svg', 'figures/fractions.svg']) {
+    assert.ok(existsSync(join(out, f)), `${f} missing`);
+  }
+  const svg = readFileSync(join(out, 'figures/test-f1.svg'), 'utf8');
+  assert.match(svg, /^<svg/);
+  for (const text of ['La-DTL', 'MULT', 'INIT', 'a @10%', 'b @10%', 'test F1']) assert.ok(svg.includes(text), `test-f1.svg lacks "${text}"`);
+  const curves = readFileSync(join(out, 'figures/dev-curves.svg'), 'utf8');
+  assert.ok(curves.includes('optimizer steps') && curves.includes('dev F1'));
+  const html = readFileSync(r.html, 'utf8');
+  assert.is((html.match(/<svg/g) ?? []).length, 3, 'three inline figures');
+  assert.not.match(html, /<script|<link|src=/, 'self-contained: no scripts, links or external sources');
+  assert.match(html, '<td class="best">80.00 ± 1.00</td>');
+  assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
+});
+
+const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(executablePath);
+const name = 'the test-F1 figure renders in headless Chromium: one bar per method and column, drawn pixels (PNG in test-artifacts/)';
+(haveChromium ? test : test.skip)(haveChromium ? name : `${name} — skipped: no Chromium at ${executablePath}`, async () => {
+  const svgPath = join(out, 'figures/test-f1.svg');
+  if (!existsSync(svgPath)) await writeReport(out, { records, methods, titles, columns });
+  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage();
+    // Inlined in a page (a bare SVG document cannot be screenshot reliably).
+    await page.setContent(`<!doctype html><html><body style="margin:0;background:#fff">${readFileSync(svgPath, 'utf8')}</body></html>`);
+    // Vega draws each bar mark as a path inside a group with role-mark and class mark-rect.
+    const bars = await page.locator('g.mark-rect path').count();
+    assert.is(bars, 3 * 3, 'three methods in three columns');
+    const box = await page.locator('svg').first().boundingBox();
+    assert.ok(box && box.width > 300 && box.height > 150, `figure size ${JSON.stringify(box)}`);
+    mkdirSync('test-artifacts', { recursive: true });
+    const png = await page.locator('svg').first().screenshot({ path: resolve('test-artifacts/experiment-test-f1.png') });
+    // The PNG signature, and more than a blank page's worth of bytes.
+    assert.equal([...png.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    assert.ok(png.length > 5000, `PNG of ${png.length} bytes`);
+  } finally {
+    await browser.close();
+  }
+});
+
+test.run();

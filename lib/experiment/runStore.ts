@@ -68,13 +68,24 @@ export function readRunRecords(dir: string): RunRecord[] {
  */
 export const CHECKPOINT_INTERVAL_SECONDS = 30;
 
+/** The interval: `$LADTL_CHECKPOINT_INTERVAL` seconds (0: after every epoch) or the default. */
+function checkpointInterval(): number {
+  const raw = process.env.LADTL_CHECKPOINT_INTERVAL;
+  if (raw === undefined) return CHECKPOINT_INTERVAL_SECONDS;
+  const v = Number(raw);
+  if (!(v >= 0)) throw new Error(`LADTL_CHECKPOINT_INTERVAL must be a number of seconds >= 0, got "${raw}"`);
+  return v;
+}
+
 /**
  * The checkpoint file of one run. A checkpoint that cannot be read, or belongs to another
  * configuration, is reported through `warn` and the run starts over (it is overwritten by the next save).
  */
-export function fileCheckpointStore(recordPath: string, id: CheckpointIdentity, warn: (line: string) => void, intervalSeconds = CHECKPOINT_INTERVAL_SECONDS): CheckpointStore {
+export function fileCheckpointStore(recordPath: string, id: CheckpointIdentity, warn: (line: string) => void, intervalSeconds = checkpointInterval()): CheckpointStore {
   const path = checkpointPath(recordPath);
-  let last = Date.now();
+  let last = Date.now(), saved = 0;
+  // Test hook of the fault tests: die by SIGKILL right after the N-th checkpoint of a run is on disk.
+  const killAfter = Number(process.env.LADTL_TEST_KILL_AFTER_CHECKPOINT ?? 0);
   return {
     load(): TransferCheckpoint | null {
       if (!existsSync(path)) return null;
@@ -90,6 +101,7 @@ export function fileCheckpointStore(recordPath: string, id: CheckpointIdentity, 
       last = Date.now();
       mkdirSync(dirname(path), { recursive: true });
       writeModelFileAtomic(path, encodeCheckpoint(id, c, path));
+      if (++saved === killAfter) process.kill(process.pid, 'SIGKILL');
     },
     clear(): void {
       if (existsSync(path)) unlinkSync(path);

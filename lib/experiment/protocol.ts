@@ -34,6 +34,14 @@ export interface Protocol {
 
 /** The presets; `paper` is the protocol of the reproduction (docs/results.md). */
 export const PROTOCOLS: Record<string, Protocol> = {
+  paper: {
+    name: 'paper', summary: '6 source passes of steps for every method (INIT: 3 of pre-training), no early stopping, target dev 5x per pass, best dev epoch kept',
+    sourcePasses: 6, pretrainPasses: 3, evalsPerPass: 5, patience: null,
+  },
+  quick: {
+    name: 'quick', summary: 'the paper protocol cut to 4 source passes (INIT: 3 of pre-training), for the quick start',
+    sourcePasses: 4, pretrainPasses: 3, evalsPerPass: 5, patience: null,
+  },
   curves: {
     name: 'curves', summary: '10 source passes, no early stopping, dev 10x per pass: the dev-curve study that chose `paper`',
     sourcePasses: 10, pretrainPasses: 3, evalsPerPass: 10, patience: null,

@@ -13,6 +13,8 @@ export interface ReportPageContent {
   titles: Readonly<Record<string, string>>;
   /** The summary in markdown (summary.ts); shown preformatted. */
   summary: string | null;
+  /** The loss-term scales in markdown (termScales.ts); shown preformatted. */
+  terms?: string | null;
   figures: { title: string; svg: string }[];
   records: readonly RunRecord[];
 }
@@ -58,6 +60,7 @@ ${resultTableHtml(c.table, c.titles)}
 ${c.summary ? `<h2>Summary</h2>\n<pre>${escapeHtml(c.summary)}</pre>` : ''}
 <h2>Figures</h2>
 ${c.figures.map((f) => `<figure><figcaption>${escapeHtml(f.title)}</figcaption>${f.svg.replace(/^<\?xml[^>]*>\s*/, '')}</figure>`).join('\n')}
+${c.terms ? `<h2>Loss terms (mean over seeds, first and last epoch)</h2>\n<pre>${escapeHtml(c.terms)}</pre>` : ''}
 <h2>Runs</h2>
 <details><summary>${c.records.length} runs</summary>${runsTableHtml(c.records, c.titles)}</details>
 </body></html>

@@ -1,6 +1,6 @@
 /**
  * Node helper: everything an experiment folder shows, from its run records: `results.md` (table),
- * `results.csv` and `results.json` (one row / object per run), `summary.md`, the figures as
+ * `results.csv` and `results.json` (one row / object per run), `summary.md`, `loss-terms.md`, the figures as
  * `figures/*.svg`, and `report.html`, one self-contained page with all of it. Written by
  * `ladtl experiment` at the end of a grid and by `ladtl report` at any time.
  */
@@ -12,6 +12,7 @@ import { experimentFigures } from './figures.ts';
 import { renderSvg } from './renderFigures.ts';
 import { loadSignedRankTest } from './statistics.ts';
 import { reportPageHtml } from './reportPage.ts';
+import { termScales, formatTermScales } from './termScales.ts';
 import { writeJsonAtomic } from './runStore.ts';
 import type { RunRecord } from './runRecord.ts';
 
@@ -55,8 +56,14 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
     writeFileSync(join(outDir, 'summary.md'), summary + '\n');
     files.push(join(outDir, 'summary.md'));
   }
+  const scales = termScales(r.records, r.methods, r.columns);
+  const terms = scales.length ? formatTermScales(scales, r.titles) : null;
+  if (terms) {
+    writeFileSync(join(outDir, 'loss-terms.md'), terms + '\n');
+    files.push(join(outDir, 'loss-terms.md'));
+  }
   const html = join(outDir, 'report.html');
-  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, figures, records: r.records }));
+  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, figures, records: r.records }));
   files.push(html);
   return { markdown, summary, html, files };
 }

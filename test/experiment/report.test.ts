@@ -63,7 +63,7 @@ const records = [...grid, record('a', 0.2, 'la-dtl', 1, 85), record('a', 0.2, 'm
 
 test('writeReport writes the tables, summary, three figures and one self-contained HTML page', async () => {
   const r = await writeReport(out, { records, methods, titles, columns: [...columns, columnName('a', 0.2)], title: 'unit grid' });
-  for (const f of ['results.md', 'results.csv', 'results.json', 'summary.md', 'report.html', 'figures/test-f1.svg', 'figures/dev-curves.svg', 'figures/fractions.svg']) {
+  for (const f of ['results.md', 'results.csv', 'results.json', 'summary.md', 'loss-terms.md', 'report.html', 'figures/test-f1.svg', 'figures/dev-curves.svg', 'figures/fractions.svg']) {
     assert.ok(existsSync(join(out, f)), `${f} missing`);
   }
   const svg = readFileSync(join(out, 'figures/test-f1.svg'), 'utf8');
@@ -76,6 +76,8 @@ test('writeReport writes the tables, summary, three figures and one self-contain
   assert.not.match(html, /<script|<link|src=/, 'self-contained: no scripts, links or external sources');
   assert.match(html, '<td class="best">80.00 ± 1.00</td>');
   assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
+  // The synthetic histories' target term falls from 4/1 to 4/4: mean over seeds, first → last epoch.
+  assert.match(readFileSync(join(out, 'loss-terms.md'), 'utf8'), '| a @10% | La-DTL | – | – | 4.00 → 1.00 |');
 });
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

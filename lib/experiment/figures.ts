@@ -50,8 +50,8 @@ export function testF1Figure(records: readonly RunRecord[], m: MethodNames): Fig
 
 /**
  * Target dev F1 against training steps, mean over seeds at each evaluation, one line per method and a
- * panel per column. Steps are those of the selected phase (INIT: fine-tuning steps after its
- * pre-training), so that every method's curve starts where it first meets target dev.
+ * panel per column. Steps count from the start of the run, so INIT's curve starts after its source
+ * pre-training and every curve ends at the protocol's common budget.
  */
 export function devCurvesFigure(records: readonly RunRecord[], m: MethodNames): Figure | null {
   const values: { column: string; method: string; seed: number; step: number; f1: number }[] = [];

@@ -49,6 +49,9 @@ const SPECS: Record<string, OptionSpec> = {
   worker: { type: 'string', value: 'K/N', help: '(internal) run worker K of N: its share of the pending runs (balanced by method cost), no table' },
 };
 
+/** Seconds between the progress lines of a `--jobs` worker. */
+const WORKER_PROGRESS_SECONDS = 60;
+
 function fractions(o: ParsedOptions): number[] {
   return o.string('target-fraction').split(',').map((raw) => {
     const v = Number(raw);
@@ -146,12 +149,23 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
             continue;
           }
           if (stored) console.log(`[${index}/${total}] ${file}: configuration changed, running again`);
+          let lastLine = Date.now(), phase = '', phaseStart = 0, phaseStartStep = 0;
           const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, (line) => console.error(line));
           const record = executeRun(column, method, seed, settings, {
             checkpoints,
             log: (line) => console.log(`${tag}: ${line}`),
-            // Workers report finished runs only: several progress bars on one terminal are noise.
-            onStep: worker ? undefined : (p) => progress.update({
+            // Workers print a progress line at most once a minute (several progress bars on one
+            // terminal are noise, and minutes of silence look like a hang).
+            onStep: worker ? (p) => {
+              const t = Date.now();
+              if (p.phase !== phase) { phase = p.phase; phaseStart = t; phaseStartStep = p.globalStep - 1; }
+              if (t - lastLine < WORKER_PROGRESS_SECONDS * 1000) return;
+              lastLine = t;
+              // The rest of this phase at its pace so far (steps per epoch are about constant within a phase).
+              const done = p.globalStep - phaseStartStep, all = p.epochs * p.stepsInEpoch - phaseStartStep;
+              const eta = ((t - phaseStart) / 1000) * Math.max(0, all - done) / Math.max(1, done);
+              console.log(`${tag}: ${p.phase} epoch ${p.epoch}/${p.epochs}, step ${p.globalStep}, loss ${p.meanLoss.toFixed(3)}, ${p.tokensPerSecond.toFixed(0)} tok/s, ETA of the ${p.phase} phase ${formatDuration(eta)}`);
+            } : (p) => progress.update({
               label: `[${index}/${total}] ${method.name} s${seed} ${p.phase} ep ${p.epoch}/${p.epochs}`, done: p.step, total: p.stepsInEpoch,
               fields: { loss: p.meanLoss.toFixed(3), 'tok/s': p.tokensPerSecond.toFixed(0) }, etaSeconds: p.etaSeconds,
             }),

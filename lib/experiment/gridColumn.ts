@@ -53,6 +53,11 @@ export function preparePair(pair: LoadedPair, fraction: number, charOption: Expe
   return { corpus, char, charLevel };
 }
 
+/** What of a protocol changes a run (its name and wording do not: renaming a preset keeps its records). */
+function protocolBudget(p: Protocol): Omit<Protocol, 'name' | 'summary'> {
+  return { sourcePasses: p.sourcePasses, pretrainPasses: p.pretrainPasses, evalsPerPass: p.evalsPerPass, patience: p.patience };
+}
+
 export function prepareColumn(pair: LoadedPair, fraction: number, s: ExperimentSettings): GridColumn {
   const { corpus, char } = preparePair(pair, fraction, s.char);
   const config: TaggerConfig = {
@@ -67,7 +72,7 @@ export function prepareColumn(pair: LoadedPair, fraction: number, s: ExperimentS
     const { epochs: _e, pretrainEpochs: _p, patience: _pa, evalEvery: _ev, ...rest } = s.training;
     training = rest;
   }
-  const hashed = { config, training, counts: corpus.counts, data: pairDataHash(pair, fraction), trainer: TRAINER_VERSION, ...(s.protocol ? { protocol: s.protocol } : {}) };
+  const hashed = { config, training, counts: corpus.counts, data: pairDataHash(pair, fraction), trainer: TRAINER_VERSION, ...(s.protocol ? { protocol: protocolBudget(s.protocol) } : {}) };
   const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify(hashed))));
   return { pair, fraction, corpus, config, char, configHash };
 }

@@ -10,12 +10,20 @@ export function runFile(outDir: string, pair: string, fraction: number, method: 
   return [outDir, 'runs', pair, String(fraction), method, `seed-${seed}.json`].join('/');
 }
 
-export interface GridRun { pair: string; fraction: number; method: MethodSpec; seed: number; file: string }
+export interface GridRun {
+  pair: string; fraction: number; method: MethodSpec; seed: number; file: string;
+  /** The pair's cost relative to zh-history-to-course (1 where unknown); scales METHOD_COST for balancing. */
+  weight: number;
+}
 
-export function gridRuns(outDir: string, pairs: readonly string[], fractions: readonly number[], methods: readonly MethodSpec[], seeds: number): GridRun[] {
+/**
+ * Every run of the grid, in table order. `weights` gives each pair's relative cost (e.g. its source
+ * size under a protocol, whose budget is counted in source passes).
+ */
+export function gridRuns(outDir: string, pairs: readonly string[], fractions: readonly number[], methods: readonly MethodSpec[], seeds: number, weights: Readonly<Record<string, number>> = {}): GridRun[] {
   const out: GridRun[] = [];
   for (const pair of pairs) for (const fraction of fractions) for (const method of methods) for (let seed = 1; seed <= seeds; seed++) {
-    out.push({ pair, fraction, method, seed, file: runFile(outDir, pair, fraction, method.name, seed) });
+    out.push({ pair, fraction, method, seed, file: runFile(outDir, pair, fraction, method.name, seed), weight: weights[pair] ?? 1 });
   }
   return out;
 }
@@ -33,7 +41,7 @@ export const METHOD_COST: Record<string, number> = { 'target-only': 89, 'source-
  * worker computes the same assignment.
  */
 export function assignRuns(runs: readonly GridRun[], done: Readonly<Record<string, string>>, workers: number): Set<string>[] {
-  const costed = runs.map((r, i) => ({ file: r.file, cost: r.file in done ? 0 : METHOD_COST[r.method.name] ?? 120, i }));
+  const costed = runs.map((r, i) => ({ file: r.file, cost: r.file in done ? 0 : (METHOD_COST[r.method.name] ?? 120) * r.weight, i }));
   const load = new Array<number>(workers).fill(0);
   const owned = Array.from({ length: workers }, () => new Set<string>());
   // Stable order: equal costs keep grid order, so the assignment is the same in every worker.

@@ -123,7 +123,10 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
     const settings = settingsOf(o);
     const pairs = pairsOf(o);
 
-    const runs = gridRuns(outDir, pairs.map((p) => p.spec.id), fracs, methods, seeds);
+    // Under a protocol a run's cost grows with the source (its budget is in source passes): the
+    // workers are balanced by it; zh-history-to-course's 3,063 source sentences weigh 1.
+    const weights = settings.protocol ? Object.fromEntries(pairs.map((p) => [p.spec.id, p.source.files.train.length / 3063])) : {};
+    const runs = gridRuns(outDir, pairs.map((p) => p.spec.id), fracs, methods, seeds, weights);
     const total = runs.length;
     const snapshot = worker ? workerSnapshot() : {};
     const mine = worker ? assignRuns(runs, snapshot, workerCount)[workerIndex] : null;

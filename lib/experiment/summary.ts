@@ -14,7 +14,8 @@ import { buildTable } from './resultsTable.ts';
 /** A two-sided signed-rank test of paired differences (injected: see statistics.ts). */
 export type SignedRankTest = (differences: readonly number[]) => { pValue: number; statistic: number };
 
-export type Verdict = 'better' | 'worse' | 'within spread';
+/** `one seed`: a cell has a single run, so there is no spread to compare with. */
+export type Verdict = 'better' | 'worse' | 'within spread' | 'one seed';
 
 export interface ColumnSummary {
   column: string;
@@ -50,7 +51,7 @@ export function summarize(records: readonly RunRecord[], methods: readonly strin
       if (!x) continue;
       const difference = f.mean - x.mean;
       const apart = Math.abs(difference) > f.std + x.std;
-      versus[b] = { difference, verdict: !apart ? 'within spread' : difference > 0 ? 'better' : 'worse' };
+      versus[b] = { difference, verdict: f.n < 2 || x.n < 2 ? 'one seed' : !apart ? 'within spread' : difference > 0 ? 'better' : 'worse' };
     }
     out.push({ column: c, winner: table.best.get(c) ?? focus, rank, versus });
   }
@@ -59,8 +60,8 @@ export function summarize(records: readonly RunRecord[], methods: readonly strin
     const diffs = out.filter((s) => s.versus[b]).map((s) => s.versus[b].difference);
     if (diffs.length === 0) continue;
     const verdicts = out.filter((s) => s.versus[b]).map((s) => s.versus[b].verdict);
-    // The exact test needs at least one non-zero difference; with fewer than 5 columns no p-value can reach 0.05 anyway.
-    const r = test && diffs.some((d) => d !== 0) ? test(diffs) : null;
+    // The test needs two columns and a non-zero difference (with fewer than 6 columns no two-sided p-value can reach 0.05 anyway).
+    const r = test && diffs.length >= 2 && diffs.some((d) => d !== 0) ? test(diffs) : null;
     tests[b] = {
       n: diffs.length, meanDifference: diffs.reduce((a, d) => a + d, 0) / diffs.length,
       better: verdicts.filter((v) => v === 'better').length, worse: verdicts.filter((v) => v === 'worse').length,
@@ -85,7 +86,7 @@ export function formatSummary(s: GridSummary, titles: Readonly<Record<string, st
     `|---|---|---:|${baselines.map(() => '---:').join('|')}|`,
     ...s.columns.map((c) => `| ${c.column} | ${t(c.winner)} | ${c.rank} | ${baselines.map((b) => (c.versus[b] ? sign(c.versus[b].verdict, c.versus[b].difference) : '–')).join(' | ')} |`),
     '',
-    `Differences are ${t(s.focus)}'s mean test F1 minus the baseline's; ▲/▼: the intervals mean ± std over seeds do not overlap.`,
+    `Differences are ${t(s.focus)}'s mean test F1 minus the baseline's; ▲/▼: the intervals mean ± std over seeds do not overlap (never marked where a cell has one seed).`,
     '',
     `| ${t(s.focus)} vs | columns | mean difference | better / worse beyond spread | Wilcoxon signed-rank p (two-sided) |`,
     '|---|---:|---:|---:|---:|',

@@ -47,6 +47,12 @@ test('summarize: winner, rank, verdicts beyond the seed spread, wins and average
   assert.is(s.averageRank, 1.5);
   assert.equal([s.tests.mult.better, s.tests.mult.worse, s.tests.init.better, s.tests.init.worse], [1, 0, 0, 1]);
   assert.match(formatSummary(s, titles), 'La-DTL wins 1 of 2 columns; average rank 1.50.');
+  // One column only: no test (the signed-rank test needs two pairs of values), no error.
+  const one = summarize(grid.filter((r) => r.pair === 'a'), methods, [columns[0]], 'la-dtl', () => { throw new Error('must not be called'); });
+  assert.is(one.tests.mult.pValue, null);
+  // One seed: no spread, so no verdict beyond it.
+  const single = summarize(grid.filter((r) => r.seed === 1), methods, columns, 'la-dtl');
+  assert.is(single.columns[0].versus.mult.verdict, 'one seed');
 });
 
 test('the signed-rank test gives the exact two-sided p-value: ten positive differences, p = 2/2^10', async () => {

@@ -5,7 +5,12 @@
 # a running grid:
 #   git worktree add ../ladtl-grid <commit> && ln -s "$PWD/node_modules" ../ladtl-grid/node_modules
 #   cd ../ladtl-grid && nohup bash docs/results/reproduction/run-grid.sh > grid.log 2>&1 &
-# Records land in runs/reproduction*/; copy them into docs/results/ when the grid is done.
+# Records land in runs/reproduction*/. A sitting may end without warning and take the worktree with
+# it: at the end of each sitting copy the finished records (not the *.ckpt checkpoints) into
+# docs/results/reproduction/ on main and commit them; the next sitting copies them back into
+# runs/ of a fresh worktree before restarting this script, which then skips them (same config hash).
+#   rsync -a --exclude '*.ckpt' runs/reproduction* <main>/docs/results/reproduction/     # harvest
+#   rsync -a <main>/docs/results/reproduction/reproduction* runs/                          # seed
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${LADTL_DATA:-../shared/data}

@@ -25,10 +25,38 @@ export function writeJsonAtomic(path: string, value: unknown): void {
   renameSync(tmp, path);
 }
 
-/** The stored record at `path`, or null when there is none. */
-export function readRecord(path: string): RunRecord | null {
+/** Why a stored record cannot be used, or null when it can. */
+export function recordProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object';
+  const r = value as Record<string, unknown>;
+  for (const k of ['pair', 'method', 'configHash'] as const) if (typeof r[k] !== 'string') return `field "${k}" is missing or not a string`;
+  for (const k of ['fraction', 'seed', 'testF1', 'testPrecision', 'testRecall', 'devF1', 'bestEpoch', 'epochs', 'seconds'] as const) {
+    if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) return `field "${k}" is missing or not a finite number`;
+  }
+  return null;
+}
+
+/**
+ * The stored record at `path`, or null when there is none. A damaged or foreign file (unreadable,
+ * not JSON, not a run record) is reported through `warn` with its path and the reason, moved aside
+ * to `<path>.damaged-<time>` (kept for inspection, never deleted), and treated as not done, so the
+ * run is redone and the other records are untouched.
+ */
+export function readRecord(path: string, warn: (line: string) => void = () => {}): RunRecord | null {
   if (!existsSync(path)) return null;
-  return JSON.parse(readFileSync(path, 'utf8')) as RunRecord;
+  let problem: string;
+  try {
+    const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    const p = recordProblem(value);
+    if (p === null) return value as RunRecord;
+    problem = p;
+  } catch (e) {
+    problem = (e as Error).message;
+  }
+  const aside = `${path}.damaged-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  renameSync(path, aside);
+  warn(`${path}: damaged run record (${problem}); moved to ${aside}, the run is redone`);
+  return null;
 }
 
 /** Configuration hash of every stored run under `outDir`, by record path (unreadable records are left out: not done). */
@@ -48,13 +76,25 @@ export function storedRunHashes(outDir: string): Record<string, string> {
   return out;
 }
 
-/** Every stored run record under `dir/runs`, in path order. */
-export function readRunRecords(dir: string): RunRecord[] {
+/**
+ * Every stored run record under `dir/runs`, in path order. Damaged or foreign files are named through
+ * `warn` and left out (left in place: reading a folder changes nothing in it).
+ */
+export function readRunRecords(dir: string, warn: (line: string) => void = () => {}): RunRecord[] {
   const root = join(resolve(dir), 'runs');
   if (!existsSync(root)) throw new Error(`${root} does not exist (no stored runs)`);
   const out: RunRecord[] = [];
   for (const rel of (readdirSync(root, { recursive: true }) as string[]).sort()) {
-    if (rel.endsWith('.json')) out.push(JSON.parse(readFileSync(join(root, rel), 'utf8')) as RunRecord);
+    if (!rel.endsWith('.json')) continue;
+    const file = join(root, rel);
+    try {
+      const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+      const problem = recordProblem(value);
+      if (problem) warn(`${file}: not a run record (${problem}); left out`);
+      else out.push(value as RunRecord);
+    } catch (e) {
+      warn(`${file}: damaged run record (${(e as Error).message}); left out`);
+    }
   }
   return out;
 }

@@ -5,7 +5,6 @@
  * stored as its own JSON record, every running one checkpoints after each epoch, and a restarted
  * experiment skips the first and resumes the second.
  */
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
@@ -145,7 +144,7 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
           index++;
           const tag = `[${index}/${total}] ${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
           if (worker && (snapshot[file] === column.configHash || !mine!.has(file))) continue;
-          const stored = existsSync(file) ? readRecord(file) : null;
+          const stored = readRecord(file, (line) => console.error(line));
           if (stored?.configHash === column.configHash) {
             records.push(stored);
             console.log(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);

@@ -20,7 +20,7 @@ const SPECS: Record<string, OptionSpec> = {
 /** Every stored run record under `dir/runs`. */
 export function readRunRecords(dir: string): RunRecord[] {
   try {
-    return readStored(dir);
+    return readStored(dir, (line) => console.error(line));
   } catch (e) {
     throw new UsageError(`ladtl report: ${(e as Error).message}`);
   }

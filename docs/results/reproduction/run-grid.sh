@@ -9,8 +9,8 @@
 # it: at the end of each sitting copy the finished records (not the *.ckpt checkpoints) into
 # docs/results/reproduction/ on main and commit them; the next sitting copies them back into
 # runs/ of a fresh worktree before restarting this script, which then skips them (same config hash).
-#   rsync -a --exclude '*.ckpt' runs/reproduction* <main>/docs/results/reproduction/     # harvest
-#   rsync -a <main>/docs/results/reproduction/reproduction* runs/                          # seed
+#   (cd runs && tar --exclude='*.ckpt' -cf - reproduction*) | tar -xf - -C <main>/docs/results/reproduction/   # harvest
+#   mkdir -p runs && cp -r <main>/docs/results/reproduction/reproduction* runs/                                 # seed
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
 DATA=${LADTL_DATA:-../shared/data}

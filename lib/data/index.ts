@@ -21,3 +21,4 @@ export { parseOrderFile, fewLabelCount, fewLabelSubset, seededOrder, type FewLab
 export { decodeUtf8, findInvalidUtf8 } from './utf8.ts';
 export { isCharacterLevelCorpus, isCharacterLevelVocabulary } from './characterLevel.ts';
 export { parseEmbeddings, type PretrainedVectors } from './embeddings.ts';
+export { requireSentences, requireEntities } from './trainable.ts';

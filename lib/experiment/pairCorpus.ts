@@ -4,7 +4,7 @@
  * source train plus the target subset (the same for every method, so they differ only in how they
  * train), and every split encoded.
  */
-import { type Sentence, type PairSpec, type LabelMap, type TagScheme, applyLabelMap, fewLabelSubset } from '../data/index.ts';
+import { type Sentence, type PairSpec, type LabelMap, type TagScheme, applyLabelMap, fewLabelSubset, requireEntities, requireSentences } from '../data/index.ts';
 import { buildVocab, encodeSplit, withScheme, type TaggerVocab } from '../train/index.ts';
 import type { Split, TransferData } from '../train/index.ts';
 
@@ -53,6 +53,11 @@ export function preparePairCorpus(source: CorpusFiles, target: CorpusFiles, o: P
   const targetTrain = mapped(subset, target.labelMap, `${target.name}/train.tsv`, o.scheme);
   const targetDev = mapped(target.dev, target.labelMap, `${target.name}/dev.tsv`, o.scheme);
   const targetTest = mapped(target.test, target.labelMap, `${target.name}/test.tsv`, o.scheme);
+  // Every set must be able to do its job (after label mapping: a set whose types all map to O has no entity).
+  requireEntities(sourceTrain, `${source.name}/train.tsv`, 'source training');
+  requireEntities(targetTrain, `${target.name}/train.tsv`, `target training (the first ${targetTrain.length} sentences of its order at fraction ${o.fraction})`);
+  requireSentences(targetDev, `${target.name}/dev.tsv`, 'target dev');
+  requireSentences(targetTest, `${target.name}/test.tsv`, 'target test');
   const vocab = buildVocab([...sourceTrain, ...targetTrain], {
     minCount: o.minCount, lowercase: o.lowercase, normalizeDigits: o.normalizeDigits, chars: o.chars, scheme: o.scheme, types: o.sharedLabels,
   });

@@ -1,6 +1,6 @@
 /** `ladtl train`: train a Bi-LSTM-CRF tagger, keep the best epoch on dev, save it as a model file. */
 import { parseTagScheme, type TagScheme } from '../../data/index.ts';
-import { parseEmbeddings } from '../../data/index.ts';
+import { parseEmbeddings, requireSentences, requireEntities } from '../../data/index.ts';
 import { readTextFile } from '../../data/nodeFiles.ts';
 import { buildVocab, encodeAll, trainTagger, evaluateTagger, OPTIMIZERS } from '../../train/index.ts';
 import { formatConllevalReport } from '../../eval/index.ts';
@@ -57,6 +57,9 @@ export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger a
     const dev = readCorpus(devPath, read, modelScheme);
     const testPath = o.optionalString('test');
     const test = testPath ? readCorpus(testPath, read, modelScheme) : null;
+    requireEntities(train, trainPath, 'training');
+    requireSentences(dev, devPath, 'dev');
+    if (test && testPath) requireSentences(test, testPath, 'test');
     const vocab = buildVocab(train, { minCount: o.integer('min-count', 1), lowercase: o.boolean('lowercase'), normalizeDigits: o.boolean('normalize-digits'), chars: char !== 'none', scheme: modelScheme });
     const encode = (path: string, s: typeof train) => {
       try {

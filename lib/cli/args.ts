@@ -16,6 +16,9 @@ export interface OptionSpec {
 
 export class UsageError extends Error {}
 
+/** A number as people write one on a command line: optional sign, digits, optional fraction, optional exponent. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
 export interface ParsedOptions {
   help: boolean;
   has(name: string): boolean;
@@ -41,8 +44,17 @@ export function parseOptions(command: string, argv: string[], specs: Record<stri
   for (const [name, s] of Object.entries(specs)) options[name] = { type: s.type, ...(s.short ? { short: s.short } : {}) };
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
+    const parsedArgs = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
+    values = parsedArgs.values as Record<string, string | boolean | undefined>;
+    // parseArgs keeps the last of a repeated flag: a second --epochs is almost always a mistake.
+    const seen = new Set<string>();
+    for (const t of parsedArgs.tokens ?? []) {
+      if (t.kind !== 'option') continue;
+      if (seen.has(t.name)) throw new UsageError(`ladtl ${command}: --${t.name} is given more than once`);
+      seen.add(t.name);
+    }
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`ladtl ${command}: ${(e as Error).message}`);
   }
   const raw = (name: string): string | undefined => {
@@ -62,7 +74,8 @@ export function parseOptions(command: string, argv: string[], specs: Record<stri
     number(name, check, expectation) {
       const text = parsed.string(name);
       const v = Number(text);
-      if (text.trim() === '' || !Number.isFinite(v) || (check && !check(v))) {
+      // Plain decimal notation (an exponent allowed, for 1e-3): Number() would also take '0x1', '0b11', ' 5 ' and ''.
+      if (!DECIMAL.test(text) || !Number.isFinite(v) || (check && !check(v))) {
         throw new UsageError(`ladtl ${command}: --${name} must be ${expectation ?? 'a number'}, got "${text}"`);
       }
       return v;

@@ -77,6 +77,15 @@ test('usage errors: missing option, unknown option, bad number, unknown command'
   r = await run(['train', '--train', trainFile, '--dev', devFile, '--out', model, '--epochs', 'ten']);
   assert.is(r.code, 2);
   assert.match(r.err, /--epochs must be an integer >= 1, got "ten"/);
+  // Malformed numbers that Number() would take, and a flag given twice (issue 15, point 9).
+  for (const bad of ['0x1', '0b11', ' 5', '']) {
+    r = await run(['train', '--train', trainFile, '--dev', devFile, '--out', model, '--epochs', bad]);
+    assert.is(r.code, 2, `--epochs "${bad}"`);
+    assert.match(r.err, `--epochs must be an integer >= 1, got "${bad}"`);
+  }
+  r = await run(['train', '--train', trainFile, '--dev', devFile, '--out', model, '--epochs', '2', '--epochs', '3']);
+  assert.is(r.code, 2);
+  assert.match(r.err, '--epochs is given more than once');
   r = await run(['nope']);
   assert.is(r.code, 2);
   assert.match(r.err, /unknown command "nope"/);

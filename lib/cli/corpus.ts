@@ -6,7 +6,7 @@ import type { OptionSpec, ParsedOptions } from './args.ts';
 
 export const CORPUS_OPTIONS: Record<string, OptionSpec> = {
   scheme: { type: 'string', value: 'S', help: 'tag scheme of the input files: BIO, IOB1 or BIOES', default: 'BIO' },
-  'tag-column': { type: 'string', value: 'N', help: '0-based column of the tag (default: the last column)' },
+  'tag-column': { type: 'string', value: 'N', help: '0-based column of the tag, 1 or more (column 0 is the token; default: the last column)' },
   separator: { type: 'string', value: 'tab|space|auto', help: 'column separator', default: 'auto' },
 };
 
@@ -19,7 +19,8 @@ export interface CorpusReadOptions {
 export function corpusReadOptions(o: ParsedOptions): CorpusReadOptions {
   return {
     scheme: parseTagScheme(o.string('scheme')),
-    tagColumn: o.has('tag-column') ? o.integer('tag-column') : undefined,
+    // Column 0 holds the token, so a tag column is 1 or more.
+    tagColumn: o.has('tag-column') ? o.integer('tag-column', 1) : undefined,
     separator: o.choice('separator', ['tab', 'space', 'auto'] as const),
   };
 }

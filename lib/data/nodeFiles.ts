@@ -8,10 +8,26 @@ import { parseConll, type ConllOptions, type Sentence } from './conll.ts';
 import { parsePairs, type PairsFile } from './pairs.ts';
 import { parseOrderFile } from './subsets.ts';
 import { decodeUtf8 } from './utf8.ts';
+import { CorpusError } from './corpusError.ts';
 
-/** Reads a file as strict UTF-8 (invalid bytes are a `file:line` error, not U+FFFD). */
+/** What went wrong reading a file, in words, without Node's error-code prefix or a repeated path. */
+function describeReadError(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EISDIR') return 'is a directory, not a file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return (e as Error).message;
+}
+
+/** Reads a file as strict UTF-8 (invalid bytes are a `file:line` error, not U+FFFD); read errors name the path. */
 export function readTextFile(path: string): string {
-  return decodeUtf8(readFileSync(path), path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new CorpusError(path, null, `cannot read: ${describeReadError(e)}`);
+  }
+  return decodeUtf8(bytes, path);
 }
 
 /**

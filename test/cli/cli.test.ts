@@ -95,6 +95,15 @@ test('usage errors: missing option, unknown option, bad number, unknown command'
 });
 
 test('bad input: malformed corpus line, unknown label, missing and truncated model', async () => {
+  // A directory or a missing path where a corpus file belongs, and --tag-column 0: the path or the option named (issue 15, point 9).
+  let d = await run(['train', '--train', dir, '--dev', devFile, '--out', join(dir, 'x.ladtl')]);
+  assert.is(d.code, 1);
+  assert.match(d.err, `${dir}: cannot read: is a directory, not a file`);
+  d = await run(['train', '--train', join(dir, 'missing.tsv'), '--dev', devFile, '--out', join(dir, 'x.ladtl')]);
+  assert.match(d.err, `${join(dir, 'missing.tsv')}: cannot read: no such file`);
+  d = await run(['train', '--train', trainFile, '--dev', devFile, '--out', join(dir, 'x.ladtl'), '--tag-column', '0']);
+  assert.is(d.code, 2);
+  assert.match(d.err, '--tag-column must be an integer >= 1, got "0"');
   const bad = join(dir, 'bad.tsv');
   writeFileSync(bad, 'the\tO\npatient\tI-Disease\n\n');
   let r = await run(['train', '--train', bad, '--dev', devFile, '--out', join(dir, 'x.ladtl')]);

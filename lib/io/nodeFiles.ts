@@ -6,7 +6,7 @@
  * Both are synchronous: model files are a few megabytes, written once per checkpoint and read once
  * per run, and a synchronous write makes "the file is complete when the call returns" obvious.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { decodeModelFile, type ModelContents } from './modelFile.ts';
@@ -29,6 +29,7 @@ import { ModelFileError } from './modelFileError.ts';
  * @throws ModelFileError `io` naming `path`, with the original error as `cause`.
  */
 export function writeModelFileAtomic(path: string, bytes: Uint8Array): void {
+  removeStaleTemporaries(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   let fd: number | null = null;
   let created = false;
@@ -42,6 +43,8 @@ export function writeModelFileAtomic(path: string, bytes: Uint8Array): void {
     fsyncSync(fd);
     closeSync(fd);
     fd = null;
+    // Test hook of the fault tests: die the way a kill during a save would, temporary file complete, not yet renamed.
+    if (process.env.LADTL_TEST_KILL_BEFORE_RENAME === '1') process.kill(process.pid, 'SIGKILL');
     renameSync(temp, path);
     created = false;
   } catch (e) {
@@ -76,6 +79,41 @@ export function readModelBytes(path: string): Uint8Array {
       : code === 'EISDIR' ? 'this is a directory, not a model file'
       : `cannot read the model file: ${describeIoError(e)}`;
     throw new ModelFileError(path, 'io', problem, { cause: e });
+  }
+}
+
+/**
+ * Removes the temporary files that writers of `path` left behind when they were killed midway (a
+ * synchronous write cannot be interrupted by a signal handler, so SIGKILL, or SIGTERM/SIGINT without a
+ * handler, leaves its `.tmp`): those whose writer process no longer exists. A temporary file of a
+ * live process is left alone, even if that pid was reused by an unrelated process.
+ */
+function removeStaleTemporaries(path: string): void {
+  const name = basename(path);
+  const prefix = `.${name}.`;
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(path));
+  } catch {
+    return; // The write itself will report a missing or unreadable directory.
+  }
+  for (const entry of entries) {
+    if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.[0-9a-f]+\.tmp$/.exec(entry.slice(prefix.length));
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || processAlive(pid)) continue;
+    try { unlinkSync(join(dirname(path), entry)); } catch { /* removed meanwhile by another writer */ }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -62,6 +62,8 @@ test('the signed-rank test gives the exact two-sided p-value: ten positive diffe
   assert.is(r.statistic, 55);
   // One negative difference of the smallest rank: W+ = 54, p = 2·2/1024.
   assert.ok(Math.abs(wilcoxon([1.2, 0.5, 0.3, 2, 1.1, 0.7, 0.9, -0.1, 1.5, 0.4]).pValue - 4 / 1024) < 1e-12);
+  // A statistic at the centre: doubling the tail would give more than 1.
+  assert.is(wilcoxon([0.77, -0.14, 0.68, -2.26]).pValue, 1);
 });
 
 const out = mkdtempSync(join(tmpdir(), 'ladtl-report-'));

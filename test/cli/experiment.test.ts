@@ -5,20 +5,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../lib/cli/main.ts';
-import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+import { writePairFolders } from '../helpers/syntheticCorpus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ladtl-exp-'));
-const source = join(dir, 'source'), target = join(dir, 'target');
-mkdirSync(source);
-mkdirSync(target);
-writeFileSync(join(source, 'train.tsv'), toConll(syntheticSentences(40, 11)));
-writeFileSync(join(target, 'train.tsv'), toConll(syntheticSentences(40, 12)));
-writeFileSync(join(target, 'dev.tsv'), toConll(syntheticSentences(15, 13, true)));
-writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(15, 14, true)));
+const { source, target } = writePairFolders(dir, 11);
 
 async function run(args: string[]): Promise<{ code: number; out: string }> {
   let out = '';

@@ -5,22 +5,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+import { writePairFolders } from '../helpers/syntheticCorpus.ts';
 
 const bin = fileURLToPath(new URL('../../bin/ladtl.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ladtl-damaged-'));
-const source = join(dir, 'source'), target = join(dir, 'target');
-mkdirSync(source);
-mkdirSync(target);
-writeFileSync(join(source, 'train.tsv'), toConll(syntheticSentences(30, 31)));
-writeFileSync(join(target, 'train.tsv'), toConll(syntheticSentences(20, 32)));
-writeFileSync(join(target, 'dev.tsv'), toConll(syntheticSentences(10, 33, true)));
-writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(10, 34, true)));
+const { source, target } = writePairFolders(dir, 31, { source: 30, train: 20, dev: 10, test: 10 });
 const out = join(dir, 'out');
 const argv = ['experiment', '--source', source, '--target', target, '--target-fraction', '0.5', '--methods', 'target-only,mult', '--epochs', '2', '--hidden', '8', '--word-dim', '8', '--batch', '5', '--out', out];
 const ladtl = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });

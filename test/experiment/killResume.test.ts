@@ -6,22 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, readFileSync, mkdirSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+import { writePairFolders } from '../helpers/syntheticCorpus.ts';
 
 const bin = fileURLToPath(new URL('../../bin/ladtl.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'ladtl-kill-'));
-const source = join(dir, 'source'), target = join(dir, 'target');
-mkdirSync(source);
-mkdirSync(target);
-writeFileSync(join(source, 'train.tsv'), toConll(syntheticSentences(60, 21)));
-writeFileSync(join(target, 'train.tsv'), toConll(syntheticSentences(30, 22)));
-writeFileSync(join(target, 'dev.tsv'), toConll(syntheticSentences(12, 23, true)));
-writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(12, 24, true)));
+const { source, target } = writePairFolders(dir, 21, { source: 60, train: 30, dev: 12, test: 12 });
 
 const args = (out: string, method: string) => ['experiment', '--source', source, '--target', target, '--target-fraction', '0.5', '--methods', method, '--epochs', '6', '--eval-every', '1', '--pretrain-epochs', '2', '--patience', '100', '--hidden', '8', '--word-dim', '8', '--batch', '5', '--out', out];
 

@@ -5,6 +5,8 @@
  */
 import { Rng } from '../../lib/tensor/index.ts';
 import type { Sentence } from '../../lib/data/index.ts';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const DISEASES = [['breast', 'cancer'], ['diabetes'], ['acute', 'renal', 'failure'], ['asthma'], ['lung', 'cancer'], ['hepatitis'], ['heart', 'failure'], ['colitis'], ['dermatitis']];
 /** Only in held-out sentences: new words that share a suffix with training diseases. */
@@ -44,4 +46,20 @@ export function syntheticSentences(n: number, seed: number, heldOut = false): Se
 /** The same sentences as CoNLL text (token TAB tag, blank line after each sentence). */
 export function toConll(sentences: readonly Sentence[]): string {
   return sentences.map((s) => s.tokens.map((t, i) => `${t}\t${s.tags[i]}\n`).join('') + '\n').join('');
+}
+
+/**
+ * Source and target corpus folders under `dir` for CLI experiment tests: source/train.tsv and
+ * target/{train,dev,test}.tsv of synthetic sentences (`sizes` and `seed`: sentences per file and the
+ * first of four consecutive seeds).
+ */
+export function writePairFolders(dir: string, seed: number, sizes = { source: 40, train: 40, dev: 15, test: 15 }): { source: string; target: string } {
+  const source = join(dir, 'source'), target = join(dir, 'target');
+  mkdirSync(source, { recursive: true });
+  mkdirSync(target, { recursive: true });
+  writeFileSync(join(source, 'train.tsv'), toConll(syntheticSentences(sizes.source, seed)));
+  writeFileSync(join(target, 'train.tsv'), toConll(syntheticSentences(sizes.train, seed + 1)));
+  writeFileSync(join(target, 'dev.tsv'), toConll(syntheticSentences(sizes.dev, seed + 2, true)));
+  writeFileSync(join(target, 'test.tsv'), toConll(syntheticSentences(sizes.test, seed + 3, true)));
+  return { source, target };
 }

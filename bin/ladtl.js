@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// The `ladtl` command. ladtl ships TypeScript sources and runs them through tsx's loader, so there is
-// no build step between a checkout and a working command (and no native build at all).
-import { register } from 'tsx/esm/api';
+// The `ladtl` command. Installed from the registry, the package has the compiled CLI (dist/) and no
+// TypeScript sources, and this runs the former. In a checkout of the repository, where lib/ holds
+// the sources, it runs those through tsx (a devDependency), so that an edit needs no build step.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../lib/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+const source = new URL('../lib/cli/bin.ts', import.meta.url);
+if (existsSync(source)) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(source.href);
+} else {
+  await import('../dist/lib/cli/bin.js');
+}

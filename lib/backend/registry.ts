@@ -1,7 +1,8 @@
 /**
  * Which backend the ops use. There is one active backend at a time; `cpu` (the default) and `js` are
- * always registered; `gpu` is registered by importing `lib/backend/gpu.ts` (the CLI does), so that
- * code which never uses it (a browser bundle of the tagger) does not carry GPU.js.
+ * always registered; `gpu` is registered by importing `lib/backend/gpu.ts` (`ladtl/gpu`; the CLI
+ * does on `--backend gpu`), so that code which never uses it (a browser bundle of the tagger) does
+ * not carry GPU.js, an optional peer dependency.
  * Backends register a factory so that an expensive one (GPU.js compiles kernels) is only built
  * when selected.
  */
@@ -30,7 +31,7 @@ export function listBackends(): string[] {
 export function setBackend(name: string): Backend {
   const factory = factories.get(name);
   if (!factory) {
-    const hint = name === 'gpu' ? " (import 'ladtl/lib/backend/gpu.ts' once to register the GPU.js backend)" : '';
+    const hint = name === 'gpu' ? " (import 'ladtl/gpu' once to register the GPU.js backend; it needs the optional package gpu.js)" : '';
     throw new Error(`unknown backend "${name}": known backends are ${listBackends().join(', ')}${hint}`);
   }
   let instance = instances.get(name);

@@ -12,9 +12,22 @@ export interface OptionSpec {
   short?: string;
   /** Placeholder shown in the usage text, e.g. FILE. */
   value?: string;
+  /** The command cannot run without it: marked in `--help`, checked before the command starts. */
+  required?: boolean;
 }
 
-export class UsageError extends Error {}
+/** A command line the command cannot run with (exit code 2, no "error:" prefix). */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/**
+ * Whether `e` is a {@link UsageError}, by name rather than `instanceof`: a command module imported
+ * through a second module graph (a CommonJS test runner importing ESM) has its own copy of the class.
+ */
+export function isUsageError(e: unknown): e is UsageError {
+  return e instanceof Error && e.name === 'UsageError';
+}
 
 /** A number as people write one on a command line: optional sign, digits, optional fraction, optional exponent. */
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -34,7 +47,7 @@ export function usageText(command: string, summary: string, specs: Record<string
   const lines = Object.entries(specs).map(([name, s]) => {
     const flag = `--${name}${s.type === 'string' ? ` ${s.value ?? 'X'}` : ''}`;
     const def = s.default !== undefined ? ` (default ${s.default})` : '';
-    return `  ${flag.padEnd(28)} ${s.help}${def}`;
+    return `  ${flag.padEnd(28)} ${s.required ? '(required) ' : ''}${s.help}${def}`;
   });
   return [`usage: ladtl ${command} [options]`, '', summary, '', 'options:', ...lines, `  ${'--help'.padEnd(28)} show this help`].join('\n');
 }
@@ -62,6 +75,10 @@ export function parseOptions(command: string, argv: string[], specs: Record<stri
     if (typeof v === 'string') return v;
     return specs[name]?.default;
   };
+  const missing = Object.entries(specs).filter(([name, s]) => s.required && raw(name) === undefined).map(([name]) => `--${name}`);
+  if (values.help !== true && missing.length > 0) {
+    throw new UsageError(`ladtl ${command}: missing required option${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (see ladtl ${command} --help)`);
+  }
   const parsed: ParsedOptions = {
     help: values.help === true,
     has: (name) => values[name] !== undefined,

@@ -5,23 +5,34 @@
 import { parseOptions, usageText, type OptionSpec, type ParsedOptions } from './args.ts';
 import { BACKEND_OPTION, selectBackend } from './backendOption.ts';
 import { OPTIMIZERS } from '../train/index.ts';
+import { commandSummary } from './commandList.ts';
 
 export interface Command {
   summary: string;
   run(argv: string[]): Promise<number> | number;
 }
 
-export function defineCommand(name: string, summary: string, options: Record<string, OptionSpec>, body: (o: ParsedOptions, argv: string[]) => Promise<number> | number): Command {
-  const specs = { ...options, ...BACKEND_OPTION };
+/**
+ * A command: its options (plus `--backend` unless `backendOption` is false) are parsed, `--help`
+ * prints the usage generated from them, and the backend is selected before `body` runs.
+ */
+export function defineCommand(
+  name: string,
+  options: Record<string, OptionSpec>,
+  body: (o: ParsedOptions, argv: string[]) => Promise<number> | number,
+  { backendOption = true }: { backendOption?: boolean } = {},
+): Command {
+  const specs = backendOption ? { ...options, ...BACKEND_OPTION } : options;
+  const summary = commandSummary(name);
   return {
     summary,
-    run(argv) {
+    async run(argv) {
       const o = parseOptions(name, argv, specs);
       if (o.help) {
         console.log(usageText(name, summary, specs));
         return 0;
       }
-      selectBackend(o);
+      if (backendOption) await selectBackend(o);
       return body(o, argv);
     },
   };

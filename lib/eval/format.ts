@@ -71,14 +71,5 @@ export function printfString(s: string, width: number): string {
   return pad > 0 ? ' '.repeat(pad) + s : s;
 }
 
-/** Perl's default `sort` order on byte strings: UTF-8 byte order, i.e. code point order. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x < y ? -1 : 1;
-    if (x > 0xffff) i++;
-  }
-  return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
-}
+/** Perl's default `sort` order on byte strings (UTF-8 byte order) is code point order: one home, in data. */
+export { compareCodePoints } from '../data/vocabulary.ts';

@@ -10,14 +10,14 @@ import { spawn } from 'node:child_process';
 export const SNAPSHOT_ENV = 'LADTL_EXPERIMENT_SNAPSHOT';
 
 /**
- * Runs `bin experiment <argv without --jobs> --worker K/N` for K < jobs; resolves to the first
- * non-zero exit code, or 0.
+ * Runs `node <cli...> experiment <argv without --jobs> --worker K/N` for K < jobs, where `cli` are
+ * the Node arguments that start ladtl's CLI; resolves to the first non-zero exit code, or 0.
  */
-export function runLocalWorkers(bin: string, argv: readonly string[], jobs: number, snapshot: Record<string, string>): Promise<number> {
+export function runLocalWorkers(cli: readonly string[], argv: readonly string[], jobs: number, snapshot: Record<string, string>): Promise<number> {
   const rest = argv.filter((a, i) => a !== '--jobs' && argv[i - 1] !== '--jobs' && !a.startsWith('--jobs='));
   const env = { ...process.env, [SNAPSHOT_ENV]: JSON.stringify(snapshot) };
   return Promise.all(Array.from({ length: jobs }, (_, k) => new Promise<number>((done) => {
-    const child = spawn(process.execPath, [bin, 'experiment', ...rest, '--worker', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    const child = spawn(process.execPath, [...cli, 'experiment', ...rest, '--worker', `${k}/${jobs}`], { stdio: ['ignore', 'pipe', 'pipe'], env });
     const relay = (stream: NodeJS.ReadableStream, to: NodeJS.WriteStream): void => {
       let buffered = '';
       stream.setEncoding('utf8');

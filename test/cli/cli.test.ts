@@ -70,7 +70,8 @@ test('train writes a model that eval and tag can use', async () => {
 test('usage errors: missing option, unknown option, bad number, unknown command', async () => {
   let r = await run(['train', '--train', trainFile]);
   assert.is(r.code, 2);
-  assert.match(r.err, /--dev is required/);
+  assert.match(r.err, 'ladtl train: missing required options --dev, --out (see ladtl train --help)');
+  assert.is(r.out, '', 'usage errors go to stderr');
   r = await run(['train', '--bogus']);
   assert.is(r.code, 2);
   assert.match(r.err, /bogus/);
@@ -89,9 +90,25 @@ test('usage errors: missing option, unknown option, bad number, unknown command'
   r = await run(['nope']);
   assert.is(r.code, 2);
   assert.match(r.err, /unknown command "nope"/);
-  r = await run(['train', '--help']);
-  assert.is(r.code, 0);
-  assert.match(r.out, /usage: ladtl train/);
+  r = await run([]);
+  assert.is(r.code, 2, 'no command is a usage error');
+  assert.is(r.out, '');
+  assert.match(r.err, /^usage: ladtl <command>/);
+});
+
+test('every command answers --help on stdout, required options marked, without running', async () => {
+  const required: Record<string, string[]> = { train: ['train', 'dev', 'out'], eval: ['model', 'test'], tag: ['model'], experiment: [], report: [], backends: [] };
+  const top = await run(['--help']);
+  assert.is(top.code, 0);
+  for (const [name, flags] of Object.entries(required)) {
+    assert.match(top.out, new RegExp(`^  ${name} `, 'm'), `ladtl --help lists ${name}`);
+    const r = await run([name, '--help']);
+    assert.is(r.code, 0, name);
+    assert.is(r.err, '', name);
+    assert.match(r.out, new RegExp(`^usage: ladtl ${name} \\[options\\]`), name);
+    const marked = [...r.out.matchAll(/^ {2}--([\w-]+).*\(required\)/gm)].map((m) => m[1]);
+    assert.equal(marked, flags, `${name}: required options marked`);
+  }
 });
 
 test('bad input: malformed corpus line, unknown label, missing and truncated model', async () => {

@@ -8,12 +8,12 @@ import { defineCommand } from '../command.ts';
 import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
 
 const SPECS: Record<string, OptionSpec> = {
-  model: { type: 'string', value: 'MODEL', help: 'model file written by ladtl train' },
-  test: { type: 'string', value: 'FILE', help: 'corpus to score (CoNLL columns)' },
+  model: { type: 'string', required: true, value: 'MODEL', help: 'model file written by ladtl train' },
+  test: { type: 'string', required: true, value: 'FILE', help: 'corpus to score (CoNLL columns)' },
   ...CORPUS_OPTIONS,
 };
 
-export const evalCommand = defineCommand('eval', 'score a model on a labelled corpus (conlleval report)', SPECS, (o) => {
+export const evalCommand = defineCommand('eval', SPECS, (o) => {
     const modelPath = o.string('model'), testPath = o.string('test');
     const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
     const test = readCorpus(testPath, corpusReadOptions(o), vocab.labels.scheme);

@@ -5,7 +5,6 @@
  * stored as its own JSON record, every running one checkpoints after each epoch, and a restarted
  * experiment skips the first and resumes the second.
  */
-import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { OPTIMIZERS } from '../../train/index.ts';
@@ -17,9 +16,10 @@ import { writeReport } from '../../experiment/writeReport.ts';
 import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
+import { cliNodeArguments } from '../entry.ts';
 
 const SPECS: Record<string, OptionSpec> = {
-  pair: { type: 'string', value: 'ID[,ID]', help: 'transfer pair(s) from the pairs file' },
+  pair: { type: 'string', value: 'ID[,ID]', help: '(required, or --source and --target) transfer pair(s) from the pairs file' },
   pairs: { type: 'string', value: 'FILE', help: 'pairs file (default: DATA/pairs.json)' },
   data: { type: 'string', value: 'DIR', help: 'folder of the corpora (default: $LADTL_DATA or ../shared/data)' },
   source: { type: 'string', value: 'DIR', help: 'source corpus folder (instead of --pair)' },
@@ -101,7 +101,7 @@ function pairsOf(o: ParsedOptions): LoadedPair[] {
   }
 }
 
-export const experimentCommand = defineCommand('experiment', 'run the compared methods on transfer pairs and print the result table', SPECS, async (o, argv) => {
+export const experimentCommand = defineCommand('experiment', SPECS, async (o, argv) => {
     const started = Date.now();
     const jobs = o.integer('jobs', 1);
     const worker = o.optionalString('worker');
@@ -112,8 +112,7 @@ export const experimentCommand = defineCommand('experiment', 'run the compared m
     const outDir = resolve(o.string('out'));
     if (jobs > 1 && !worker) {
       // The workers store every run; this process then finds them all done and prints the table.
-      const bin = fileURLToPath(new URL('../../../bin/ladtl.js', import.meta.url));
-      const code = await runLocalWorkers(bin, argv, jobs, storedRunHashes(outDir));
+      const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedRunHashes(outDir));
       if (code !== 0) return code;
     }
     const methods: MethodSpec[] = parseMethods(o.string('methods'));

@@ -26,7 +26,7 @@ export function readRunRecords(dir: string): RunRecord[] {
   }
 }
 
-export const reportCommand = defineCommand('report', 'print the result table of stored experiment runs and write its report (tables, summary, figures, HTML page)', SPECS, async (o, argv) => {
+export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   const dirs = o.string('out').split(',').map((d) => d.trim());
   const records = dirs.flatMap((d) => readRunRecords(d));
   const columns = [...new Set(records.map((r) => columnName(r.pair, r.fraction)))];

@@ -13,14 +13,14 @@ import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
 
 const SPECS: Record<string, OptionSpec> = {
-  model: { type: 'string', value: 'MODEL', help: 'model file written by ladtl train' },
+  model: { type: 'string', required: true, value: 'MODEL', help: 'model file written by ladtl train' },
   input: { type: 'string', value: 'FILE', help: 'text to tag (default: standard input)' },
   'input-format': { type: 'string', value: 'lines|conll', help: 'one sentence per line, or CoNLL columns', default: 'lines' },
   split: { type: 'string', value: 'auto|spaces|chars', help: 'how a line becomes tokens; auto: characters for a character-level model', default: 'auto' },
   format: { type: 'string', value: 'conll|json', help: 'output format', default: 'conll' },
 };
 
-export const tagCommand = defineCommand('tag', 'tag sentences with a model (CoNLL or JSON entities out)', SPECS, (o) => {
+export const tagCommand = defineCommand('tag', SPECS, (o) => {
     const modelPath = o.string('model');
     const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
     const inputPath = o.optionalString('input');

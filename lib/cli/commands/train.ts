@@ -16,10 +16,10 @@ import { getBackend } from '../../backend/index.ts';
 import { useLstmThreads } from '../../backend/threads.ts';
 
 const SPECS: Record<string, OptionSpec> = {
-  train: { type: 'string', value: 'FILE', help: 'training corpus (CoNLL columns)' },
-  dev: { type: 'string', value: 'FILE', help: 'development corpus: selects the epoch and stops early' },
+  train: { type: 'string', required: true, value: 'FILE', help: 'training corpus (CoNLL columns)' },
+  dev: { type: 'string', required: true, value: 'FILE', help: 'development corpus: selects the epoch and stops early' },
   test: { type: 'string', value: 'FILE', help: 'test corpus, scored once with the best model' },
-  out: { type: 'string', value: 'MODEL', help: 'where to write the model file' },
+  out: { type: 'string', required: true, value: 'MODEL', help: 'where to write the model file' },
   epochs: { type: 'string', value: 'N', help: 'maximum epochs', default: '30' },
   patience: { type: 'string', value: 'N', help: 'stop after N epochs without a better dev F1', default: '5' },
   seed: { type: 'string', value: 'S', help: 'seed of initialisation, data order and dropout', default: '1' },
@@ -39,7 +39,7 @@ const SPECS: Record<string, OptionSpec> = {
   ...CORPUS_OPTIONS,
 };
 
-export const trainCommand = defineCommand('train', 'train a Bi-LSTM-CRF tagger and save the best epoch on dev', SPECS, (o, argv) => {
+export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
     const threadsOption = o.choice('threads', ['1', '2', 'auto'] as const);
     const threads = threadsOption === 'auto' ? (availableParallelism() >= 2 ? 2 : 1) : Number(threadsOption);
     if (getBackend().name === 'cpu') {

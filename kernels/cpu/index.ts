@@ -10,3 +10,4 @@ export * from './lstm.ts';
 export * from './crf.ts';
 export * from './mmd.ts';
 export * from './dropout.ts';
+export * from './kBestViterbi.ts';

@@ -55,6 +55,8 @@ export interface Backend {
   crfForwardBackward: typeof cpu.crfForwardBackward;
   crfPathScore: typeof cpu.crfPathScore;
   viterbi: typeof cpu.viterbi;
+  /** n-best decoding; sorted candidate lists per position, so every backend runs the CPU kernel. */
+  kBestViterbi: typeof cpu.kBestViterbi;
   gaussianMmd: typeof cpu.gaussianMmd;
   /** Optional fused LSTM direction for float32 (kernels/wasm/lstm.ts); ops fall back to the kernels above without it. */
   lstmDirection?: FusedLstmDirection;

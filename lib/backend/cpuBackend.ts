@@ -67,6 +67,7 @@ export function makeCpuBackend(name: string, description: string, mm: MatmulFn, 
     crfForwardBackward: cpu.crfForwardBackward,
     crfPathScore: cpu.crfPathScore,
     viterbi: cpu.viterbi,
+    kBestViterbi: cpu.kBestViterbi,
     gaussianMmd: simd?.gaussianMmd ?? cpu.gaussianMmd,
   };
 }

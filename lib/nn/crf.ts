@@ -22,6 +22,19 @@ export interface CrfConfig {
   constraints?: CrfConstraints;
 }
 
+/** Output of {@link Crf.decodeNBest}. */
+export interface NBestPaths {
+  k: number;
+  /** Padded sentence length of the batch. */
+  T: number;
+  /** Tag ids [B, k, T], best first; −1 past each sentence's length and for missing paths. */
+  paths: Int32Array;
+  /** p(y | x) of each path [B, k]; 0 for missing paths. */
+  probabilities: Float64Array;
+  /** Paths found per sentence [B]. */
+  counts: Int32Array;
+}
+
 export class Crf extends Module {
   /** Emission projection W [inputDim, K] and bias b [K] (paper E2). */
   readonly W: Variable;
@@ -70,6 +83,24 @@ export class Crf extends Module {
       const [B, T, K] = E.shape;
       const { A, s, e } = constrainedScores(this.transitions.value, this.start.value, this.end.value, this.constraints);
       return getBackend().viterbi(E.value.values(), A, s, e, { B, T, K, lengths }).tags;
+    });
+  }
+
+  /**
+   * The k best tag sequences per sentence with their probabilities p(y | x) = exp(s(y) − log Z)
+   * (kernels/cpu/kBestViterbi.ts), under this CRF's constraints: paths that break them are never
+   * returned, so a sentence may get fewer than k.
+   */
+  decodeNBest(h: Variable, lengths: Int32Array, k: number): NBestPaths {
+    return noGrad(() => {
+      const E = this.emissions(h);
+      const [B, T, K] = E.shape;
+      const { A, s, e } = constrainedScores(this.transitions.value, this.start.value, this.end.value, this.constraints);
+      const backend = getBackend(), dims = { B, T, K, lengths }, emissions = E.value.values();
+      const { paths, scores, counts } = backend.kBestViterbi(emissions, A, s, e, dims, k);
+      const { logZ } = backend.crfForwardBackward(emissions, A, s, e, dims, false);
+      const probabilities = scores.map((score, i) => Math.exp(score - logZ[Math.floor(i / k)]));
+      return { k, T, paths, probabilities, counts };
     });
   }
 

@@ -5,6 +5,6 @@ export { Dropout } from './dropout.ts';
 export { Embedding, type PretrainedCoverage } from './embedding.ts';
 export { Lstm, BiLstm } from './lstm.ts';
 export { CharEncoder, type CharMode, type CharEncoderConfig, type CharBatch } from './charEncoder.ts';
-export { Crf, schemeConstraints, type CrfConfig } from './crf.ts';
+export { Crf, schemeConstraints, type CrfConfig, type NBestPaths } from './crf.ts';
 export { Encoder, type EncoderConfig, type EncoderInput } from './encoder.ts';
 export { Tagger, crfFor, padTags, type TaggerConfig, type TaggerBatch, type TagSchemeName } from './tagger.ts';

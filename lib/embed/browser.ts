@@ -6,6 +6,6 @@
  * 'wasm-unsafe-eval' in script-src; without it the backend falls back to the TypeScript matmul by
  * itself (same results, slower).
  */
-export { NerTagger, tokenizeText, createTaggerWorker, type TaggedEntity, type TagResult, type TextToken, type TokenizeMode, type TaggerWorkerClient } from './index.ts';
+export { NerTagger, tokenizeText, createTaggerWorker, type TaggedEntity, type TagResult, type TagOptions, type NBestLabelling, type TextToken, type TokenizeMode, type TaggerWorkerClient } from './index.ts';
 export { setBackend, getBackend, listBackends } from '../backend/index.ts';
 export { ModelFileError } from '../io/index.ts';

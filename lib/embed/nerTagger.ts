@@ -30,9 +30,31 @@ export interface TaggedEntity {
 
 export interface TagResult {
   tokens: TextToken[];
-  /** The model's tag for every token, in the model's scheme. */
+  /** The model's tag for every token, in the model's scheme (the Viterbi path). */
   tags: string[];
   entities: TaggedEntity[];
+  /** With `nbest: k`: the k most probable labellings, best first (the first is `tags`). */
+  nbest?: NBestLabelling[];
+}
+
+/** One of the k best labellings of a text (k-best Viterbi under the model's tag constraints). */
+export interface NBestLabelling {
+  tags: string[];
+  entities: TaggedEntity[];
+  /** p(tags | text) under the CRF (paper E2–E3). */
+  probability: number;
+}
+
+export interface TagOptions {
+  /**
+   * Also return the k most probable tag sequences with their probabilities (`nbest` of the result).
+   * Fewer come back when the sentence has fewer labellings allowed by the tag scheme.
+   */
+  nbest?: number;
+  /** How text inputs become tokens; default {@link NerTagger.tokenizeMode}. */
+  tokenize?: TokenizeMode;
+  /** Sentences per forward pass (default 32). */
+  batchSize?: number;
 }
 
 export class NerTagger {
@@ -66,13 +88,16 @@ export class NerTagger {
   }
 
   /** Tags one text (tokenised by {@link tokenizeMode}) or one list of tokens. */
-  tag(input: string | readonly string[]): TagResult {
-    return this.tagMany([input])[0];
+  tag(input: string | readonly string[], options: TagOptions = {}): TagResult {
+    return this.tagMany([input], options)[0];
   }
 
   /** Tags several inputs in batches (faster than one call each). */
-  tagMany(inputs: readonly (string | readonly string[])[], batchSize = 32): TagResult[] {
-    const tokenized = inputs.map((input) => (typeof input === 'string' ? tokenizeText(input, this.tokenizeMode) : tokensOf(input)));
+  tagMany(inputs: readonly (string | readonly string[])[], options: TagOptions = {}): TagResult[] {
+    const { nbest, batchSize = 32 } = options;
+    const mode = options.tokenize ?? this.tokenizeMode;
+    if (nbest !== undefined && !(Number.isInteger(nbest) && nbest >= 1)) throw new Error(`NerTagger.tag: nbest must be a positive integer, got ${nbest}`);
+    const tokenized = inputs.map((input) => (typeof input === 'string' ? tokenizeText(input, mode) : tokensOf(input)));
     const results: TagResult[] = tokenized.map((tokens) => ({ tokens, tags: [], entities: [] }));
     const { tagger, vocab } = this.model;
     const nonEmpty = tokenized.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
@@ -80,23 +105,38 @@ export class NerTagger {
       const chunk = nonEmpty.slice(at, at + batchSize);
       const encoded = chunk.map(([tokens], k) => encodeSentence({ tokens: tokens.map((t) => t.text), tags: tokens.map(() => 'O'), line: at + k + 1 }, vocab.words, vocab.chars, vocab.labels));
       const batch = collate(encoded, encoded.map((_, k) => k));
-      const { ids, marginals } = noGrad(() => {
+      const { ids, marginals, kBest } = noGrad(() => {
         const h = tagger.encoder.forward(batch, false);
-        return { ids: tagger.crf.decode(h, batch.lengths), marginals: tagger.crf.marginals(h, batch.lengths).values() };
+        return {
+          ids: tagger.crf.decode(h, batch.lengths),
+          marginals: tagger.crf.marginals(h, batch.lengths).values(),
+          kBest: nbest === undefined ? null : tagger.crf.decodeNBest(h, batch.lengths, nbest),
+        };
       });
       const T = batch.maxLen, K = vocab.labels.size;
       chunk.forEach(([tokens, index], r) => {
-        const tagIds = Array.from(ids.subarray(r * T, r * T + tokens.length));
-        const tags = tagIds.map((id) => vocab.labels.tag(id));
         const input = inputs[index];
         const source = typeof input === 'string' ? input : tokens.map((t) => t.text).join(' ');
-        const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
-          let p = 0;
-          for (let t = span.start; t < span.end; t++) p += marginals[(r * T + t) * K + tagIds[t]];
-          const start = tokens[span.start].start, end = tokens[span.end - 1].end;
-          return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
-        });
-        results[index] = { tokens, tags, entities };
+        // Entities of a labelling; confidence = mean marginal p(y_t = ŷ_t | x) over the entity's tokens.
+        const label = (tagIds: number[]): { tags: string[]; entities: TaggedEntity[] } => {
+          const tags = tagIds.map((id) => vocab.labels.tag(id));
+          const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
+            let p = 0;
+            for (let t = span.start; t < span.end; t++) p += marginals[(r * T + t) * K + tagIds[t]];
+            const start = tokens[span.start].start, end = tokens[span.end - 1].end;
+            return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
+          });
+          return { tags, entities };
+        };
+        const result: TagResult = { tokens, ...label(Array.from(ids.subarray(r * T, r * T + tokens.length))) };
+        if (kBest) {
+          result.nbest = [];
+          for (let p = 0; p < kBest.counts[r]; p++) {
+            const row = (r * kBest.k + p) * T;
+            result.nbest.push({ ...label(Array.from(kBest.paths.subarray(row, row + tokens.length))), probability: kBest.probabilities[r * kBest.k + p] });
+          }
+        }
+        results[index] = result;
       });
     }
     return results;

@@ -10,8 +10,10 @@
  *   is a token of its own; white space separates tokens and is never part of one. This matches the
  *   tokenisation of the English biomedical corpora closely enough for tagging ("( 2 )" and "p53" come
  *   out as they are in the corpora), but it is a rule, not a trained tokeniser.
+ * - `spaces`: text that is already tokenised: tokens are the runs of non-white-space characters
+ *   (`ladtl tag`'s input lines).
  */
-export type TokenizeMode = 'chars' | 'words';
+export type TokenizeMode = 'chars' | 'words' | 'spaces';
 
 export interface TextToken {
   text: string;
@@ -23,10 +25,11 @@ export interface TextToken {
 
 const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-.,][\p{L}\p{M}\p{N}]+)*|[^\s]/gu;
 const CHAR = /[^\s]/gu;
+const SPACED = /[^\s]+/gu;
 
 /** Splits `text` into tokens by `mode` (see the file comment). */
 export function tokenizeText(text: string, mode: TokenizeMode): TextToken[] {
-  const re = mode === 'chars' ? CHAR : WORD;
+  const re = mode === 'chars' ? CHAR : mode === 'spaces' ? SPACED : WORD;
   const out: TextToken[] = [];
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) out.push({ text: m[0], start: m.index, end: m.index + m[0].length });

@@ -11,7 +11,7 @@
 import { parseConll, type Sentence } from '../data/index.ts';
 import { fineTuneLaDtl, type FineTuneOptions } from './fineTune.ts';
 import { parseMarkedSentences } from './markup.ts';
-import { NerTagger, type TagResult } from './nerTagger.ts';
+import { NerTagger, type TagOptions, type TagResult } from './nerTagger.ts';
 
 /** Progress of a fine-tuning run, as the worker reports it after every step. */
 export interface FineTuneProgress {
@@ -44,7 +44,7 @@ export interface PortLike {
 
 type RequestBody =
   | { kind: 'load'; model: ArrayBuffer | string }
-  | { kind: 'tag'; inputs: (string | string[])[] }
+  | { kind: 'tag'; inputs: (string | string[])[]; options?: TagOptions }
   | ({ kind: 'fineTune' } & FineTuneRequest);
 type Request = RequestBody & { id: number };
 
@@ -66,7 +66,7 @@ export function serveTagger(port: PortLike): void {
           reply({ id: request.id, ok: true, result: { entityTypes: tagger.entityTypes, tokenizeMode: tagger.tokenizeMode } });
         } else if (request.kind === 'tag') {
           if (!tagger) throw new Error('no model loaded: call load() first');
-          reply({ id: request.id, ok: true, result: tagger.tagMany(request.inputs) });
+          reply({ id: request.id, ok: true, result: tagger.tagMany(request.inputs, request.options) });
         } else if (request.kind === 'fineTune') {
           if (!tagger) throw new Error('no model loaded: call load() first');
           const target = parseMarkedSentences(request.marked, tagger.tokenizeMode);
@@ -101,8 +101,8 @@ async function sourceSentences(source: FineTuneRequest['source']): Promise<Sente
 export interface TaggerWorkerClient {
   /** Loads a model from bytes (an ArrayBuffer is transferred, leaving it empty on the page; a Uint8Array is copied first) or from a URL the worker fetches. */
   load(model: ArrayBuffer | Uint8Array | string): Promise<{ entityTypes: string[]; tokenizeMode: string }>;
-  tag(input: string | string[]): Promise<TagResult>;
-  tagMany(inputs: (string | string[])[]): Promise<TagResult[]>;
+  tag(input: string | string[], options?: TagOptions): Promise<TagResult>;
+  tagMany(inputs: (string | string[])[], options?: TagOptions): Promise<TagResult[]>;
   /** Adapts the worker's model with La-DTL (fineTune.ts); later tags use the adapted model. */
   fineTune(request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void): Promise<Record<string, unknown>>;
 }
@@ -137,8 +137,8 @@ export function createTaggerWorker(port: PortLike): TaggerWorkerClient {
       const buffer = model instanceof Uint8Array ? new Uint8Array(model).buffer : model;
       return call({ kind: 'load', model: buffer }, [buffer]);
     },
-    tag: async (input) => (await call<TagResult[]>({ kind: 'tag', inputs: [input as string | string[]] }))[0],
-    tagMany: (inputs) => call<TagResult[]>({ kind: 'tag', inputs }),
+    tag: async (input, options) => (await call<TagResult[]>({ kind: 'tag', inputs: [input as string | string[]], ...(options ? { options } : {}) }))[0],
+    tagMany: (inputs, options) => call<TagResult[]>({ kind: 'tag', inputs, ...(options ? { options } : {}) }),
     fineTune: (request, onProgress) => call<Record<string, unknown>>({ kind: 'fineTune', ...request }, [], onProgress),
   };
 }

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NerTagger, tokenizeText } from '../../lib/embed/index.ts';
 import { predictTags } from '../../lib/train/index.ts';
-import { encodeSentence } from '../../lib/data/index.ts';
+import { encodeSentence, findTagProblem } from '../../lib/data/index.ts';
 import { syntheticModel } from '../helpers/syntheticModel.ts';
 
 test('tokenizeText words: runs of letters/digits with inner joiners, other symbols alone, exact offsets', () => {
@@ -48,13 +48,42 @@ test('NerTagger: token input, batches equal single calls, empty text gives nothi
   const ner = NerTagger.fromBytes(model().bytes);
   const texts = ['the patient has diabetes .', 'insulin was given daily .', '', 'no history of asthma was reported .'];
   const one = texts.map((t) => ner.tag(t));
-  const many = ner.tagMany(texts, 2);
+  const many = ner.tagMany(texts, { batchSize: 2 });
   assert.equal(many.map((r) => r.tags), one.map((r) => r.tags));
   many.forEach((r, i) => r.entities.forEach((e, j) => assert.ok(Math.abs(e.confidence - one[i].entities[j].confidence) < 1e-5)));
   assert.equal(ner.tag('').entities, []);
   const fromTokens = ner.tag(['the', 'patient', 'has', 'diabetes', '.']);
   assert.equal(fromTokens.tags, one[0].tags);
   assert.throws(() => ner.tag(['two words']), /token 0 \("two words"\) is empty or contains white space/);
+});
+
+test('NerTagger nbest: the k most probable labellings, best first = Viterbi, valid BIO, distinct, probabilities summing to 1 over all', () => {
+  const { bytes, vocab } = model();
+  const ner = NerTagger.fromBytes(bytes);
+  const text = 'aspirin for breast cancer';
+  const plain = ner.tag(text);
+  const K = vocab.labels.size, L = plain.tokens.length;
+  const all = ner.tag(text, { nbest: K ** L });
+  assert.equal(all.tags, plain.tags);
+  assert.equal(all.entities, plain.entities);
+  const n = all.nbest!;
+  assert.equal(n[0].tags, plain.tags, 'the best labelling is the Viterbi path');
+  assert.equal(n[0].entities, plain.entities);
+  const seen = new Set<string>();
+  let total = 0;
+  n.forEach((p, i) => {
+    assert.is(findTagProblem(p.tags, vocab.labels.scheme), null, `labelling ${i} breaks ${vocab.labels.scheme}`);
+    assert.not.ok(seen.has(p.tags.join(' ')), 'labellings are distinct');
+    seen.add(p.tags.join(' '));
+    if (i > 0) assert.ok(p.probability <= n[i - 1].probability, 'best first');
+    total += p.probability;
+  });
+  assert.ok(n.length < K ** L, 'the scheme forbids some labellings');
+  assert.ok(Math.abs(total - 1) < 1e-4, `probabilities of every allowed labelling sum to ${total}`);
+  const top3 = ner.tag(text, { nbest: 3 }).nbest!;
+  assert.equal(top3.map((p) => p.tags), n.slice(0, 3).map((p) => p.tags));
+  assert.throws(() => ner.tag(text, { nbest: 0 }), /nbest must be a positive integer/);
+  assert.is(ner.tag(text).nbest, undefined);
 });
 
 test('NerTagger.load: bytes, ArrayBuffer and a URL give the same tagger; a truncated model is refused', async () => {

@@ -24,6 +24,10 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'tag sentences with a model (CoNLL or JSON entities out)',
     load: async () => (await import('./commands/tag.ts')).tagCommand,
   },
+  score: {
+    summary: "score a prediction file (token gold predicted) as conlleval.pl does",
+    load: async () => (await import('./commands/score.ts')).scoreCommand,
+  },
   experiment: {
     summary: 'run the compared methods on transfer pairs and print the result table',
     load: async () => (await import('./commands/experiment.ts')).experimentCommand,

@@ -43,8 +43,11 @@ export interface Sentence {
 export interface ConllOptions {
   /** The file name, used only in error messages. */
   file: string;
-  /** 0-based column of the tag. Default: the last column. */
-  tagColumn?: number;
+  /**
+   * 0-based column of the tag. Default: the last column. `null`: the file has no tags (text to tag,
+   * one token per line, other columns ignored); every tag is returned as `O`.
+   */
+  tagColumn?: number | null;
   /** 0-based column of the token. Default 0. */
   tokenColumn?: number;
   /**
@@ -96,14 +99,15 @@ export function parseConll(text: string, options: ConllOptions): Sentence[] {
   const docstart = options.docstart ?? 'skip';
   const separatorOption = options.separator ?? 'auto';
   const tokenColumn = options.tokenColumn ?? 0;
-  checkColumnOption('tagColumn', options.tagColumn);
+  const tagless = options.tagColumn === null;
+  checkColumnOption('tagColumn', options.tagColumn ?? undefined);
   checkColumnOption('tokenColumn', options.tokenColumn);
   if (!isTagScheme(scheme)) throw new RangeError(`parseConll: unknown scheme ${String(scheme)} (use parseTagScheme to read a name)`);
   if (separatorOption !== 'tab' && separatorOption !== 'space' && separatorOption !== 'auto') {
     throw new RangeError(`parseConll: separator must be 'tab', 'space' or 'auto', got ${String(separatorOption)}`);
   }
   if (docstart !== 'skip' && docstart !== 'error') throw new RangeError(`parseConll: docstart must be 'skip' or 'error', got ${String(docstart)}`);
-  if (options.tagColumn !== undefined && options.tagColumn === tokenColumn) {
+  if (options.tagColumn !== undefined && options.tagColumn !== null && options.tagColumn === tokenColumn) {
     throw new RangeError(`parseConll: tagColumn and tokenColumn are both ${tokenColumn}`);
   }
 
@@ -155,7 +159,8 @@ export function parseConll(text: string, options: ConllOptions): Sentence[] {
       const hint = separator === 'tab' ? ' (TAB-separated)' : ' (space-separated)';
       throw new CorpusError(file, lineNo, `expected ${columns} columns${hint} as on line ${columnsLine}, found ${fields.length}`);
     }
-    const tagColumn = options.tagColumn ?? fields.length - 1;
+    // Without tags the tag column is -1: never out of range, never the token, never empty.
+    const tagColumn = tagless ? -1 : options.tagColumn ?? fields.length - 1;
     for (const [name, column] of [['token', tokenColumn], ['tag', tagColumn]] as const) {
       if (column >= fields.length) {
         throw new CorpusError(file, lineNo, `${name} column ${column} (0-based) is out of range: the line has ${fields.length} column${fields.length === 1 ? '' : 's'}`);
@@ -172,7 +177,7 @@ export function parseConll(text: string, options: ConllOptions): Sentence[] {
       }
     }
     const token = fields[tokenColumn];
-    const tag = fields[tagColumn];
+    const tag = tagless ? 'O' : fields[tagColumn];
     for (const [name, value] of [['token', token], ['tag', tag]] as const) {
       const ws = WHITESPACE.exec(value);
       if (ws !== null) {

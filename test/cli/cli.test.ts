@@ -8,7 +8,9 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync, readdirSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { main } from '../../lib/cli/main.ts';
+import { NerTagger } from '../../lib/embed/index.ts';
 import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'ladtl-cli-'));
@@ -60,11 +62,31 @@ test('train writes a model that eval and tag can use', async () => {
   assert.is(t.code, 0, t.err);
   const lines = t.out.trim().split('\n').map((l) => JSON.parse(l));
   assert.is(lines.length, 2, 'blank lines are not sentences');
-  assert.equal(lines[0].tokens, ['the', 'patient', 'has', 'breast', 'cancer', '.']);
-  assert.ok(Array.isArray(lines[1].entities));
+  assert.equal(lines.map((l) => l.line), [1, 3]);
+  // One output for entities everywhere: the JSON line is what the embedding API gives (issue 14).
+  const ner = new NerTagger(decodeTagger(readFileSync(model)));
+  const api = ner.tagMany(['the patient has breast cancer .', 'she was treated with aspirin for asthma .'], { tokenize: 'spaces' });
+  assert.equal(lines.map(({ line: _, ...rest }) => rest), JSON.parse(JSON.stringify(api)));
+  assert.equal(lines[0].tokens.map((x: { text: string }) => x.text), ['the', 'patient', 'has', 'breast', 'cancer', '.']);
   const c = await run(['tag', '--model', model], 'the patient has asthma .\n');
   assert.is(c.out.trim().split('\n').length, 5);
   assert.match(c.out, /^the\t(O|B-\w+|I-\w+)$/m);
+
+  // n-best: JSON carries the labellings and probabilities of NerTagger's nbest; CoNLL gets K tag columns.
+  const n = await run(['tag', '--model', model, '--format', 'json', '--nbest', '3'], 'the patient has breast cancer .\n');
+  assert.is(n.code, 0, n.err);
+  const nb = JSON.parse(n.out).nbest;
+  assert.equal(nb, JSON.parse(JSON.stringify(ner.tag('the patient has breast cancer .', { tokenize: 'spaces', nbest: 3 }).nbest)));
+  assert.is(nb.length, 3);
+  const k = await run(['tag', '--model', model, '--nbest', '3'], 'the patient has asthma .\n');
+  const [head, ...rows] = k.out.trim().split('\n');
+  assert.match(head, /^# nbest (\S+ ){2}\S+$/);
+  assert.is(rows.length, 5);
+  for (const row of rows) assert.is(row.split('\t').length, 4, row);
+  // CoNLL input with the token column alone (issue 15, point 9).
+  const only = await run(['tag', '--model', model, '--input-format', 'conll'], 'the\npatient\nhas\nasthma\n.\n');
+  assert.is(only.code, 0, only.err);
+  assert.equal(only.out, c.out);
 });
 
 test('usage errors: missing option, unknown option, bad number, unknown command', async () => {
@@ -96,8 +118,24 @@ test('usage errors: missing option, unknown option, bad number, unknown command'
   assert.match(r.err, /^usage: ladtl <command>/);
 });
 
+test('score: a prediction file scored as conlleval.pl does (its report for the hand-derived sample)', async () => {
+  const sample = fileURLToPath(new URL('../fixtures/eval/conlleval-sample.txt', import.meta.url));
+  const r = await run(['score', '--input', sample]);
+  assert.is(r.code, 0, r.err);
+  // Totals derived by hand in test/eval/report.test.ts.
+  assert.match(r.out, /^processed 40 tokens with 16 phrases; found: 18 phrases; correct: 10\.\naccuracy:  75\.00%; precision:  55\.56%; recall:  62\.50%; FB1:  58\.82\n/);
+  assert.match(r.out, /^ +PER: precision:  80\.00%; recall:  80\.00%; FB1:  80\.00  5$/m);
+  const j = await run(['score', '--input', sample, '--format', 'json']);
+  const scores = JSON.parse(j.out);
+  assert.is(scores.correctChunks, 10);
+  assert.is(scores.byType.PER.f1, 80);
+  const bad = await run(['score', '--input', fileURLToPath(new URL('../../README.md', import.meta.url))]);
+  assert.is(bad.code, 1);
+  assert.match(bad.err, /README\.md:3: unexpected number of features: \d+ \(expected 2\)/);
+});
+
 test('every command answers --help on stdout, required options marked, without running', async () => {
-  const required: Record<string, string[]> = { train: ['train', 'dev', 'out'], eval: ['model', 'test'], tag: ['model'], experiment: [], report: [], backends: [] };
+  const required: Record<string, string[]> = { train: ['train', 'dev', 'out'], eval: ['model', 'test'], tag: ['model'], score: [], experiment: [], report: [], backends: [] };
   const top = await run(['--help']);
   assert.is(top.code, 0);
   for (const [name, flags] of Object.entries(required)) {

@@ -134,8 +134,8 @@ test('(c) esbuild bundles the browser entry ladtl/embed for the browser', async 
 test('(d) the installed ladtl bin runs tag', () => {
   writeFileSync(join(project, 'input.txt'), `${text}\n`);
   const out = execFileSync(join(project, 'node_modules/.bin/ladtl'), ['tag', '--model', 'model.ladtl', '--input', 'input.txt', '--format', 'json'], { cwd: project, encoding: 'utf8' });
-  const line = JSON.parse(out.trim()) as { tokens: string[] };
-  assert.equal(line.tokens, tokens);
+  const line = JSON.parse(out.trim()) as { tokens: { text: string }[] };
+  assert.equal(line.tokens.map((t) => t.text), tokens);
   assert.match(execFileSync(join(project, 'node_modules/.bin/ladtl'), ['--version'], { cwd: project, encoding: 'utf8' }), /^\d+\.\d+\.\d+/);
 });
 

@@ -1,58 +1,69 @@
 /**
  * `ladtl tag`: tag text with a model. Input is one tokenised sentence per line (tokens separated by
- * spaces; for a character-level model such as the Chinese ones, each line is split into characters),
- * or a CoNLL file (`--input-format conll`, first column = token). Output is CoNLL (token TAB tag) or
- * JSON lines of entities.
+ * white space; for a character-level model such as the Chinese ones, each line is split into
+ * characters), or a CoNLL file (`--input-format conll`, first column = token, other columns
+ * optional). Output is CoNLL (token TAB tag) or JSON lines holding exactly what the embedding API's
+ * `NerTagger.tag` returns (tokens with offsets, tags, entities with text, character offsets, type
+ * and confidence), plus the input line. `--nbest K` adds the K most probable labellings with their
+ * probabilities: in JSON as `nbest`, in CoNLL as K tag columns under a `# nbest p1 … pK` line (the
+ * layout NCRF++ uses).
  */
 import { readFileSync } from 'node:fs';
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { parseConll, encodeSentence, entitySpans, decodeUtf8, isCharacterLevelVocabulary, type Sentence } from '../../data/index.ts';
-import { predictTags } from '../../train/index.ts';
+import { parseConll, decodeUtf8 } from '../../data/index.ts';
+import { NerTagger, type TagResult, type TokenizeMode } from '../../embed/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   model: { type: 'string', required: true, value: 'MODEL', help: 'model file written by ladtl train' },
   input: { type: 'string', value: 'FILE', help: 'text to tag (default: standard input)' },
-  'input-format': { type: 'string', value: 'lines|conll', help: 'one sentence per line, or CoNLL columns', default: 'lines' },
-  split: { type: 'string', value: 'auto|spaces|chars', help: 'how a line becomes tokens; auto: characters for a character-level model', default: 'auto' },
+  'input-format': { type: 'string', value: 'lines|conll', help: 'one sentence per line, or CoNLL columns (the first is the token)', default: 'lines' },
+  split: { type: 'string', value: 'auto|spaces|chars|words', help: 'how a line becomes tokens; auto: characters for a character-level model, else white space', default: 'auto' },
   format: { type: 'string', value: 'conll|json', help: 'output format', default: 'conll' },
+  nbest: { type: 'string', value: 'K', help: 'also give the K most probable labellings with their probabilities' },
 };
+
+/** Sentences tagged per call: output is written as it is produced, and memory does not grow with the input. */
+const CHUNK = 256;
 
 export const tagCommand = defineCommand('tag', SPECS, (o) => {
     const modelPath = o.string('model');
-    const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
+    const ner = new NerTagger(decodeTagger(readModelBytes(modelPath), modelPath));
     const inputPath = o.optionalString('input');
     const source = inputPath ?? '<stdin>';
+    const inputFormat = o.choice('input-format', ['lines', 'conll'] as const);
+    const split = o.choice('split', ['auto', 'spaces', 'chars', 'words'] as const);
+    const json = o.choice('format', ['conll', 'json'] as const) === 'json';
+    const nbest = o.has('nbest') ? o.integer('nbest', 1) : undefined;
+    const tokenize: TokenizeMode = split === 'auto' ? (ner.tokenizeMode === 'chars' ? 'chars' : 'spaces') : split;
     const text = decodeUtf8(readFileSync(inputPath ?? 0), source);
-    let sentences: Sentence[];
-    if (o.choice('input-format', ['lines', 'conll'] as const) === 'conll') {
-      // Only the tokens are used; a tag column, if present, must still be well-formed.
-      sentences = parseConll(text, { file: source, tagColumn: undefined }).map((s) => ({ ...s, tags: s.tokens.map(() => 'O') }));
+    // Sentences as (input line, text or tokens); blank lines are not sentences.
+    const sentences: { line: number; input: string | string[] }[] = [];
+    if (inputFormat === 'conll') {
+      // Only the tokens are used: a file may have the token column alone.
+      for (const s of parseConll(text, { file: source, tagColumn: null })) sentences.push({ line: s.line, input: s.tokens });
     } else {
-      const split = o.choice('split', ['auto', 'spaces', 'chars'] as const);
-      const chars = split === 'chars' || (split === 'auto' && isCharacterLevelVocabulary(vocab.words));
-      sentences = [];
       text.split('\n').forEach((raw, i) => {
         const line = raw.replace(/\r$/, '');
-        const tokens = chars ? Array.from(line).filter((c) => !/\s/u.test(c)) : line.split(/\s+/u).filter((t) => t !== '');
-        if (tokens.length > 0) sentences.push({ tokens, tags: tokens.map(() => 'O'), line: i + 1 });
+        if (/\S/u.test(line)) sentences.push({ line: i + 1, input: line });
       });
     }
-    const encoded = sentences.map((s) => encodeSentence(s, vocab.words, vocab.chars, vocab.labels));
-    const tags = encoded.length ? predictTags(tagger, encoded, vocab.labels) : [];
-    const json = o.choice('format', ['conll', 'json'] as const) === 'json';
-    const out: string[] = [];
-    sentences.forEach((s, i) => {
-      if (json) {
-        const entities = entitySpans(tags[i], vocab.labels.scheme).map((e) => ({ type: e.type, start: e.start, end: e.end, text: s.tokens.slice(e.start, e.end).join(' ') }));
-        out.push(JSON.stringify({ line: s.line, tokens: s.tokens, entities }));
-      } else {
-        s.tokens.forEach((t, j) => out.push(`${t}\t${tags[i][j]}`));
-        out.push('');
-      }
-    });
-    process.stdout.write(out.join('\n') + (out.length ? '\n' : ''));
+    for (let at = 0; at < sentences.length; at += CHUNK) {
+      const chunk = sentences.slice(at, at + CHUNK);
+      const results = ner.tagMany(chunk.map((s) => s.input), { tokenize, ...(nbest !== undefined ? { nbest } : {}) });
+      const out: string[] = [];
+      results.forEach((r, i) => out.push(json ? JSON.stringify({ line: chunk[i].line, ...r }) : conllBlock(r)));
+      process.stdout.write(out.join('\n') + '\n');
+    }
     return 0;
 });
+
+/** One sentence as CoNLL: token TAB tag (TAB the other n-best tags), then a blank line. */
+function conllBlock(r: TagResult): string {
+  const lines: string[] = [];
+  if (r.nbest) lines.push(`# nbest ${r.nbest.map((p) => p.probability.toPrecision(6)).join(' ')}`);
+  r.tokens.forEach((t, j) => lines.push([t.text, ...(r.nbest ? r.nbest.map((p) => p.tags[j]) : [r.tags[j]])].join('\t')));
+  return lines.join('\n') + '\n';
+}

@@ -4,7 +4,7 @@
  */
 import { parseOptions, usageText, type OptionSpec, type ParsedOptions } from './args.ts';
 import { BACKEND_OPTION, selectBackend } from './backendOption.ts';
-import { OPTIMIZERS } from '../train/index.ts';
+import { OPTIMIZERS, TRAINING_DEFAULTS } from '../train/index.ts';
 import { commandSummary } from './commandList.ts';
 
 export interface Command {
@@ -38,15 +38,17 @@ export function defineCommand(
   };
 }
 
-/** Model and optimizer options shared by `train` and `experiment`, with each command's defaults. */
-export function modelOptions(defaults: { lr: string; batch: string }): Record<string, OptionSpec> {
+/** Model and optimizer options of `train` and `experiment`, with the one set of defaults (lib/train/defaults.ts). */
+export function modelOptions(): Record<string, OptionSpec> {
+  const d = TRAINING_DEFAULTS;
   return {
-    optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: 'adam' },
-    lr: { type: 'string', value: 'X', help: 'learning rate', default: defaults.lr },
-    batch: { type: 'string', value: 'N', help: 'sentences per batch (per domain)', default: defaults.batch },
-    clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: '5' },
-    hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: '100' },
-    'word-dim': { type: 'string', value: 'N', help: 'word (or character, for Chinese) embedding size', default: '100' },
-    dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: '0.5' },
+    optimizer: { type: 'string', value: OPTIMIZERS.join('|'), help: 'update rule', default: d.optimizer },
+    lr: { type: 'string', value: 'X', help: 'learning rate', default: String(d.lr) },
+    batch: { type: 'string', value: 'N', help: 'sentences per batch (per domain)', default: String(d.batch) },
+    clip: { type: 'string', value: 'X', help: 'clip the global gradient norm (0: off)', default: String(d.clip) },
+    hidden: { type: 'string', value: 'N', help: 'LSTM units per direction', default: String(d.hidden) },
+    'word-dim': { type: 'string', value: 'N', help: 'word (or character, for Chinese) embedding size', default: String(d.wordDim) },
+    dropout: { type: 'string', value: 'P', help: 'dropout on the embeddings', default: String(d.dropout) },
+    char: { type: 'string', value: 'auto|cnn|lstm|none', help: 'character encoder; auto: none for a corpus of single characters (Chinese), cnn otherwise', default: 'auto' },
   };
 }

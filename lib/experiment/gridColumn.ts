@@ -4,6 +4,7 @@
  * only in how they train), with the hash that identifies its runs' configuration.
  */
 import { isCharacterLevelCorpus } from '../data/index.ts';
+import { defaultCharEncoder } from '../train/index.ts';
 import type { TaggerConfig } from '../nn/index.ts';
 import { crc32, crc32Hex } from '../io/index.ts';
 import { TRAINER_VERSION } from '../train/index.ts';
@@ -45,7 +46,7 @@ export interface GridColumn {
  */
 export function preparePair(pair: LoadedPair, fraction: number, charOption: ExperimentSettings['char'] = 'auto'): { corpus: PairCorpus; char: 'cnn' | 'lstm' | 'none'; charLevel: boolean } {
   const charLevel = isCharacterLevelCorpus(pair.target.files.train);
-  const char = charOption === 'auto' ? (charLevel ? 'none' : 'cnn') : charOption;
+  const char = charOption === 'auto' ? defaultCharEncoder(pair.target.files.train) : charOption;
   const corpus = preparePairCorpus(pair.source.files, pair.target.files, {
     sharedLabels: pair.spec.sharedLabels, fraction, targetOrder: pair.target.order, scheme: 'BIO', chars: char !== 'none',
     minCount: 1, lowercase: !charLevel, normalizeDigits: true,

@@ -13,3 +13,4 @@ export { makeOptimizer, OPTIMIZERS, type OptimizerName } from './optimizerFactor
 export { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './snapshot.ts';
 export { trainTagger, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';
 export { trainTransfer, trainingBatches, TRAINER_VERSION, decayedParameters, type TransferData, type TransferTrainOptions, type TransferRun, type Split, type TransferCheckpoint, type PhaseEpochReport } from './trainTransfer.ts';
+export { TRAINING_DEFAULTS, defaultCharEncoder } from './defaults.ts';

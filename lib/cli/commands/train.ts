@@ -2,7 +2,7 @@
 import { parseTagScheme, type TagScheme } from '../../data/index.ts';
 import { parseEmbeddings, requireSentences, requireEntities } from '../../data/index.ts';
 import { readTextFile } from '../../data/nodeFiles.ts';
-import { buildVocab, encodeAll, trainTagger, evaluateTagger, OPTIMIZERS } from '../../train/index.ts';
+import { buildVocab, encodeAll, trainTagger, evaluateTagger, OPTIMIZERS, defaultCharEncoder } from '../../train/index.ts';
 import { formatConllevalReport } from '../../eval/index.ts';
 import type { CharMode, TaggerConfig } from '../../nn/index.ts';
 import { encodeTagger } from '../../io/index.ts';
@@ -23,7 +23,6 @@ const SPECS: Record<string, OptionSpec> = {
   epochs: { type: 'string', value: 'N', help: 'maximum epochs', default: '30' },
   patience: { type: 'string', value: 'N', help: 'stop after N epochs without a better dev F1', default: '5' },
   seed: { type: 'string', value: 'S', help: 'seed of initialisation, data order and dropout', default: '1' },
-  char: { type: 'string', value: 'cnn|lstm|none', help: 'character encoder (use none for one-character tokens, e.g. Chinese)', default: 'cnn' },
   embeddings: { type: 'string', value: 'FILE', help: 'pretrained word vectors (word2vec/GloVe text)' },
   'weight-decay': { type: 'string', value: 'X', help: 'L2 coefficient λ of Σ½‖θ‖² (embeddings excluded)', default: '0' },
   'min-count': { type: 'string', value: 'N', help: 'words seen fewer times become <unk>', default: '1' },
@@ -35,7 +34,7 @@ const SPECS: Record<string, OptionSpec> = {
   'keep-sample': { type: 'string', value: 'N', help: 'keep the first N training sentences in the model file: the source domain for La-DTL fine-tuning in a page (lib/embed)', default: '200' },
   'output-dropout': { type: 'string', value: 'P', help: 'dropout on the Bi-LSTM outputs (not in the paper)', default: '0' },
   threads: { type: 'string', value: '1|2|auto', help: 'threads for the Bi-LSTM (its two directions in parallel, same numbers); auto: 2 when 2 cores are free', default: 'auto' },
-  ...modelOptions({ lr: '0.001', batch: '16' }),
+  ...modelOptions(),
   ...CORPUS_OPTIONS,
 };
 
@@ -52,8 +51,9 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
     const modelScheme = parseTagScheme(o.string('tag-scheme')) as TagScheme;
     if (modelScheme === 'IOB1') throw new Error('ladtl train: --tag-scheme must be BIO or BIOES (IOB1 input is converted)');
     const trainPath = o.string('train'), devPath = o.string('dev'), outPath = o.string('out');
-    const char = o.choice('char', ['cnn', 'lstm', 'none'] as const);
+    const charOption = o.choice('char', ['auto', 'cnn', 'lstm', 'none'] as const);
     const train = readCorpus(trainPath, read, modelScheme);
+    const char = charOption === 'auto' ? defaultCharEncoder(train) : charOption;
     const dev = readCorpus(devPath, read, modelScheme);
     const testPath = o.optionalString('test');
     const test = testPath ? readCorpus(testPath, read, modelScheme) : null;
@@ -80,7 +80,7 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
     };
     const tokens = train.reduce((a, s) => a + s.tokens.length, 0);
     console.log(`train ${trainPath}: ${train.length} sentences, ${tokens} tokens; dev ${dev.length} sentences; labels ${vocab.labels.tags.join(' ')}`);
-    console.log(`vocabulary ${vocab.words.size} words${vocab.chars ? `, ${vocab.chars.size} characters` : ''}`);
+    console.log(`vocabulary ${vocab.words.size} words${vocab.chars ? `, ${vocab.chars.size} characters` : ''}; char encoder ${char}`);
     const embeddingsPath = o.optionalString('embeddings');
     const progress = new ProgressLine();
     const started = Date.now();

@@ -34,6 +34,11 @@ export function gridRuns(outDir: string, pairs: readonly string[], fractions: re
  */
 export const METHOD_COST: Record<string, number> = { 'target-only': 89, 'source-only': 78, merged: 98, init: 134, mult: 106, mmd: 164, 'la-mmd': 172, pt: 113, 'la-dtl': 134 };
 
+/** A run's expected cost, relative units: its method's cost times its pair's weight. */
+export function runCost(run: GridRun): number {
+  return (METHOD_COST[run.method.name] ?? 120) * run.weight;
+}
+
 /**
  * Splits the grid over `workers` by longest-processing-time-first: each run, most expensive first,
  * goes to the least loaded worker. Runs already stored (in `done`) weigh nothing: they are usually
@@ -41,7 +46,7 @@ export const METHOD_COST: Record<string, number> = { 'target-only': 89, 'source-
  * worker computes the same assignment.
  */
 export function assignRuns(runs: readonly GridRun[], done: Readonly<Record<string, string>>, workers: number): Set<string>[] {
-  const costed = runs.map((r, i) => ({ file: r.file, cost: r.file in done ? 0 : (METHOD_COST[r.method.name] ?? 120) * r.weight, i }));
+  const costed = runs.map((r, i) => ({ file: r.file, cost: r.file in done ? 0 : runCost(r), i }));
   const load = new Array<number>(workers).fill(0);
   const owned = Array.from({ length: workers }, () => new Set<string>());
   // Stable order: equal costs keep grid order, so the assignment is the same in every worker.

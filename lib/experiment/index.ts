@@ -10,5 +10,5 @@ export { prepareColumn, preparePair, pairDataHash, type GridColumn, type Experim
 export { executeRun, runSchedule, type CheckpointStore, type ExecuteRunOptions } from './executeRun.ts';
 export { historyOf, type RunRecord, type HistoryEntry } from './runRecord.ts';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_KIND, type CheckpointIdentity } from './checkpointFile.ts';
-export { gridRuns, assignRuns, runFile, METHOD_COST, type GridRun } from './grid.ts';
+export { gridRuns, assignRuns, runFile, runCost, METHOD_COST, type GridRun } from './grid.ts';
 export { buildTable, formatMarkdown, formatCsv, columnName, type ResultTable, type Cell } from './resultsTable.ts';

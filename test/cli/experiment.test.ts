@@ -14,15 +14,15 @@ import { writePairFolders } from '../helpers/syntheticCorpus.ts';
 const dir = mkdtempSync(join(tmpdir(), 'ladtl-exp-'));
 const { source, target } = writePairFolders(dir, 11);
 
-async function run(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '', err = '';
   const log = console.log, error = console.error, write = process.stderr.write.bind(process.stderr), owrite = process.stdout.write.bind(process.stdout);
   console.log = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
   console.error = (...a: unknown[]) => { out += a.join(' ') + '\n'; };
-  process.stderr.write = (() => true) as typeof process.stderr.write;
+  process.stderr.write = ((chunk: string) => { err += chunk; return true; }) as typeof process.stderr.write;
   process.stdout.write = ((chunk: string) => { out += chunk; return true; }) as typeof process.stdout.write;
   try {
-    return { code: await main(args), out };
+    return { code: await main(args), out, err };
   } finally {
     console.log = log; console.error = error; process.stderr.write = write; process.stdout.write = owrite;
   }
@@ -62,7 +62,13 @@ test('--jobs 2 splits the pending runs over two processes and gives the same rec
   assert.is(r.code, 0, r.out);
   const byKey = (file: string) => (JSON.parse(readFileSync(file, 'utf8')).records as { method: string; seed: number; testF1: number }[]).map((x) => `${x.method}/${x.seed}/${x.testF1}`).sort();
   assert.equal(byKey(join(out, 'results.json')), byKey(join(dir, 'a', 'results.json')));
-  assert.is((r.out.match(/done before/g) ?? []).length, 4, 'the parent found every run done by the workers');
+  // Each run is reported once, by the worker that ran it; the grid line follows every finished run.
+  assert.is((r.out.match(/^\[job [12]\] .* seed [12]: test F1 /gm) ?? []).length, 4, r.out);
+  assert.not.match(r.out, /done before/);
+  assert.match(r.err, /^grid: 4\/4 runs done, 0 running, ETA 0s$/m);
+  // A second invocation finds every run stored: one line each, no worker reports them twice.
+  const again = await run([...base, '--jobs', '2', '--out', out]);
+  assert.is((again.out.match(/done before/g) ?? []).length, 4, again.out);
 });
 
 test('report prints the stored runs: test F1 table, dev F1 and wall time', async () => {

@@ -8,14 +8,15 @@
 import { join, resolve } from 'node:path';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { OPTIMIZERS } from '../../train/index.ts';
-import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
+import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
 import { readRecord, storedRunHashes, writeJsonAtomic, fileCheckpointStore } from '../../experiment/runStore.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
 import { writeReport } from '../../experiment/writeReport.ts';
 import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
-import { ProgressLine, formatDuration } from '../progress.ts';
+import { formatDuration } from '../progress.ts';
+import { GridDisplay, type GridEvent } from '../gridProgress.ts';
 import { cliNodeArguments } from '../entry.ts';
 
 const SPECS: Record<string, OptionSpec> = {
@@ -46,9 +47,6 @@ const SPECS: Record<string, OptionSpec> = {
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
   worker: { type: 'string', value: 'K/N', help: '(internal) run worker K of N: its share of the pending runs (balanced by method cost), no table' },
 };
-
-/** Seconds between the progress lines of a `--jobs` worker. */
-const WORKER_PROGRESS_SECONDS = 60;
 
 function fractions(o: ParsedOptions): number[] {
   return o.string('target-fraction').split(',').map((raw) => {
@@ -109,11 +107,6 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
       throw new UsageError(`ladtl experiment: --worker must be K/N with 0 <= K < N, got "${worker}"`);
     }
     const outDir = resolve(o.string('out'));
-    if (jobs > 1 && !worker) {
-      // The workers store every run; this process then finds them all done and prints the table.
-      const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedRunHashes(outDir));
-      if (code !== 0) return code;
-    }
     const methods: MethodSpec[] = parseMethods(o.string('methods'));
     const fracs = fractions(o);
     const seeds = o.integer('seeds', 1);
@@ -124,60 +117,82 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
     // workers are balanced by it; zh-history-to-course's 3,063 source sentences weigh 1.
     const weights = settings.protocol ? Object.fromEntries(pairs.map((p) => [p.spec.id, p.source.files.train.length / 3063])) : {};
     const runs = gridRuns(outDir, pairs.map((p) => p.spec.id), fracs, methods, seeds, weights);
-    const total = runs.length;
+    // The process that shows the grid (not a worker) follows it on a GridDisplay; workers report to it.
+    const display = worker ? null : new GridDisplay({ out: process.stdout, live: process.stderr, jobs, costs: new Map(runs.map((r) => [r.file, runCost(r)])) });
+    const say = (line: string): void => (display ? display.line(line) : console.log(line));
+    const reportEvent = (e: GridEvent): void => { if (worker) process.send?.(e); else display!.event(0, e); };
+    if (worker && process.send) {
+      // The IPC channel must not keep a finished worker alive...
+      process.channel?.unref();
+      // ...and when the parent is gone (killed, or its terminal closed): stop too; the run resumes from its checkpoint.
+      process.on('disconnect', () => {
+        console.error('parent process gone: stopping (a restart resumes this run from its last checkpoint)');
+        process.exit(1);
+      });
+    }
+    const storedBefore = worker ? {} : storedRunHashes(outDir);
+    if (jobs > 1 && !worker) {
+      // The workers store every run and report their progress; this process then reads the records.
+      const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedBefore, {
+        line: (k, text, stream) => display!.line(text, k, stream === 'stdout' ? process.stdout : process.stderr),
+        message: (k, m) => display!.event(k, m as GridEvent),
+      });
+      display!.finish();
+      if (code !== 0) return code;
+    }
+    // After workers, the runs they did were reported by them: only those stored before are listed here.
+    const afterWorkers = jobs > 1 && !worker;
     const snapshot = worker ? workerSnapshot() : {};
     const mine = worker ? assignRuns(runs, snapshot, workerCount)[workerIndex] : null;
     const records: RunRecord[] = [];
     const columns: string[] = [];
-    const progress = new ProgressLine();
-    let index = 0;
     for (const pair of pairs) {
       for (const fraction of fracs) {
         columns.push(columnName(pair.spec.id, fraction));
         const column = prepareColumn(pair, fraction, settings);
         const c = column.corpus.counts;
-        console.log(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${column.config.labels.join(' ')}; char ${column.char}${settings.protocol ? `; protocol ${settings.protocol.name}` : ''}`);
+        if (!afterWorkers) say(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${column.config.labels.join(' ')}; char ${column.char}${settings.protocol ? `; protocol ${settings.protocol.name}` : ''}`);
         for (const run of runs.filter((r) => r.pair === pair.spec.id && r.fraction === fraction)) {
           const { method, seed, file } = run;
-          index++;
-          const tag = `[${index}/${total}] ${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
-          if (worker && (snapshot[file] === column.configHash || !mine!.has(file))) continue;
+          const tag = `${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
+          if (worker && snapshot[file] === column.configHash) {
+            if (workerIndex === 0) reportEvent({ kind: 'done-before', run: file });
+            continue;
+          }
+          if (worker && !mine!.has(file)) continue;
           const stored = readRecord(file, (line) => console.error(line));
           if (stored?.configHash === column.configHash) {
             records.push(stored);
-            console.log(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
+            if (!afterWorkers || storedBefore[file] === column.configHash) {
+              say(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
+              reportEvent({ kind: 'done-before', run: file });
+            }
             continue;
           }
-          if (stored) console.log(`[${index}/${total}] ${file}: configuration changed, running again`);
-          let lastLine = Date.now(), phase = '', phaseStart = 0, phaseStartStep = 0;
+          if (stored) say(`${file}: configuration changed, running again`);
+          let phase = '', phaseStart = 0, phaseStartStep = 0;
           const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, (line) => console.error(line));
           const record = executeRun(column, method, seed, settings, {
             checkpoints,
-            log: (line) => console.log(`${tag}: ${line}`),
-            // Workers print a progress line at most once a minute (several progress bars on one
-            // terminal are noise, and minutes of silence look like a hang).
-            onStep: worker ? (p) => {
+            log: (line) => say(`${tag}: ${line}`),
+            onStep: (p) => {
               const t = Date.now();
               if (p.phase !== phase) { phase = p.phase; phaseStart = t; phaseStartStep = p.globalStep - 1; }
-              if (t - lastLine < WORKER_PROGRESS_SECONDS * 1000) return;
-              lastLine = t;
               // The rest of this phase at its pace so far (steps per epoch are about constant within a phase).
               const done = p.globalStep - phaseStartStep, all = p.epochs * p.stepsInEpoch - phaseStartStep;
-              const eta = ((t - phaseStart) / 1000) * Math.max(0, all - done) / Math.max(1, done);
-              console.log(`${tag}: ${p.phase} epoch ${p.epoch}/${p.epochs}, step ${p.globalStep}, loss ${p.meanLoss.toFixed(3)}, ${p.tokensPerSecond.toFixed(0)} tok/s, ETA of the ${p.phase} phase ${formatDuration(eta)}`);
-            } : (p) => progress.update({
-              label: `[${index}/${total}] ${method.name} s${seed} ${p.phase} ep ${p.epoch}/${p.epochs}`, done: p.step, total: p.stepsInEpoch,
-              fields: { loss: p.meanLoss.toFixed(3), 'tok/s': p.tokensPerSecond.toFixed(0) }, etaSeconds: p.etaSeconds,
-            }),
+              const eta = done >= 3 ? ((t - phaseStart) / 1000) * Math.max(0, all - done) / done : NaN;
+              reportEvent({ kind: 'progress', run: file, label: tag, phase: p.phase, epoch: p.epoch, epochs: p.epochs, step: p.globalStep, loss: p.meanLoss, tokensPerSecond: p.tokensPerSecond, etaSeconds: eta });
+            },
           });
-          progress.finish();
           writeJsonAtomic(file, record);
           checkpoints.clear();
           records.push(record);
-          console.log(`${tag}: test F1 ${record.testF1.toFixed(2)} (P ${record.testPrecision.toFixed(2)}, R ${record.testRecall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
+          say(`${tag}: test F1 ${record.testF1.toFixed(2)} (P ${record.testPrecision.toFixed(2)}, R ${record.testRecall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
+          reportEvent({ kind: 'finished', run: file });
         }
       }
     }
+    display?.finish();
     if (worker) return 0;
     const report = await writeReport(outDir, {
       records, methods: methods.map((m) => m.name), titles: Object.fromEntries(methods.map((m) => [m.name, m.title])), columns, argv,

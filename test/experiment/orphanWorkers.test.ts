@@ -1,7 +1,9 @@
 /**
  * Workers of `ladtl experiment --jobs 2` exit when their parent dies (issue 15, point 7): the parent
  * is killed with SIGKILL (no chance to clean up) in the middle of a long grid, and both workers are
- * gone within seconds (they notice the IPC channel closing), so a restart does not race them.
+ * gone within seconds, so a restart does not race them. Two things end them: the IPC channel closing
+ * (experiment.ts's 'disconnect' handler) and their next write to the parent's closed pipes; with
+ * either alone the test passes, so it checks the behaviour, not which of them acts first.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';

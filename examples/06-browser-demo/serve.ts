@@ -56,7 +56,7 @@ export async function startDemoServer(o: { model: Uint8Array; source?: string; p
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${name}`);
       return;
     }
-    res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'content-security-policy': policy, 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': TYPES[extname(name)] ?? 'application/octet-stream', 'content-length': body.length, 'content-security-policy': policy, 'cache-control': 'no-store' });
     res.end(body);
   });
   await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve));

@@ -9,6 +9,7 @@
  * through a Node `MessageChannel`.
  */
 import { parseConll, type Sentence } from '../data/index.ts';
+import { encodeTagger } from '../io/index.ts';
 import { fineTuneLaDtl, type FineTuneOptions } from './fineTune.ts';
 import { parseMarkedSentences } from './markup.ts';
 import { NerTagger, type TagOptions, type TagResult } from './nerTagger.ts';
@@ -45,7 +46,8 @@ export interface PortLike {
 type RequestBody =
   | { kind: 'load'; model: ArrayBuffer | string }
   | { kind: 'tag'; inputs: (string | string[])[]; options?: TagOptions }
-  | ({ kind: 'fineTune' } & FineTuneRequest);
+  | ({ kind: 'fineTune' } & FineTuneRequest)
+  | { kind: 'save' };
 type Request = RequestBody & { id: number };
 
 type Response =
@@ -78,6 +80,11 @@ export function serveTagger(port: PortLike): void {
           });
           tagger = new NerTagger(adapted);
           reply({ id: request.id, ok: true, result: adapted.training.fineTuned });
+        } else if (request.kind === 'save') {
+          if (!tagger) throw new Error('no model loaded: call load() first');
+          const { tagger: t, vocab, training, sample } = tagger.model;
+          const bytes = encodeTagger(t, vocab, training, sample);
+          port.postMessage({ id: request.id, ok: true, result: bytes } satisfies Response, [bytes.buffer]);
         } else {
           throw new Error(`unknown request ${JSON.stringify((request as { kind?: unknown }).kind)}`);
         }
@@ -105,6 +112,8 @@ export interface TaggerWorkerClient {
   tagMany(inputs: (string | string[])[], options?: TagOptions): Promise<TagResult[]>;
   /** Adapts the worker's model with La-DTL (fineTune.ts); later tags use the adapted model. */
   fineTune(request: FineTuneRequest, onProgress?: (p: FineTuneProgress) => void): Promise<Record<string, unknown>>;
+  /** The worker's current model (adapted, if it was) as model-file bytes, e.g. to download or reload. */
+  save(): Promise<Uint8Array>;
 }
 
 /** Wraps a worker (or any {@link PortLike} whose other end runs {@link serveTagger}). */
@@ -140,5 +149,6 @@ export function createTaggerWorker(port: PortLike): TaggerWorkerClient {
     tag: async (input, options) => (await call<TagResult[]>({ kind: 'tag', inputs: [input as string | string[]], ...(options ? { options } : {}) }))[0],
     tagMany: (inputs, options) => call<TagResult[]>({ kind: 'tag', inputs, ...(options ? { options } : {}) }),
     fineTune: (request, onProgress) => call<Record<string, unknown>>({ kind: 'fineTune', ...request }, [], onProgress),
+    save: () => call<Uint8Array>({ kind: 'save' }),
   };
 }

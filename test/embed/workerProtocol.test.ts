@@ -58,6 +58,12 @@ test('worker protocol: fine-tuning from marked-up lines reports progress, then t
     assert.ok(progress.length >= 12 && progress[progress.length - 1] === 12, `progress epochs ${progress.join(',')}`);
     const r = await client.tag('daily metformin took she');
     assert.equal(r.tags, ['O', 'B-Drug', 'O', 'O']);
+    // save() hands back the adapted model: its bytes load into a tagger that tags the same.
+    const saved = await client.save();
+    const reloaded = NerTagger.fromBytes(saved);
+    assert.equal(reloaded.tag('daily metformin took she').tags, r.tags);
+    assert.is((reloaded.model.training.fineTuned as { targetSentences: number }).targetSentences, 3);
+    assert.is(reloaded.model.sample.length, 40, 'the kept source sample travels with the adapted model');
     // Without a source, the model file's kept sample is the source domain.
     const fromSample = await client.fineTune({ marked, options: { epochs: 3 } });
     assert.is(fromSample.sourceSentences, 40);

@@ -29,6 +29,7 @@ const SUITES: Record<string, () => Promise<SuiteModule>> = {
   lstm: () => import('./lstm.bench.ts'),
   transfer: () => import('./transfer.bench.ts'),
   gpu: () => import('./gpu.bench.ts'),
+  cliStartup: () => import('./cliStartup.bench.ts'),
 };
 
 function describeMachine() {

@@ -1,6 +1,6 @@
 /** Corpus reading shared by the commands: options for column layout and scheme, errors with the path. */
 import { readCorpusFile } from '../data/nodeFiles.ts';
-import { type Sentence, type TagScheme, parseTagScheme } from '../data/index.ts';
+import { type Sentence, type TagScheme, parseTagScheme, longTokenCount, MAX_TOKEN_CHARS } from '../data/index.ts';
 import { withScheme } from '../train/index.ts';
 import type { OptionSpec, ParsedOptions } from './args.ts';
 
@@ -29,4 +29,15 @@ export function corpusReadOptions(o: ParsedOptions): CorpusReadOptions {
 export function readCorpus(path: string, r: CorpusReadOptions, modelScheme: TagScheme): Sentence[] {
   const sentences = readCorpusFile(path, { scheme: r.scheme, tagColumn: r.tagColumn, separator: r.separator });
   return withScheme(sentences, r.scheme, modelScheme);
+}
+
+/** The stderr note for `n` tokens of `path` cut for the character encoder (batching.ts), or null. */
+export function longTokenNote(path: string, n: number): string | null {
+  return n > 0 ? `${path}: ${n} token${n === 1 ? ' is' : 's are'} longer than ${MAX_TOKEN_CHARS} characters; the character encoder sees the first ${MAX_TOKEN_CHARS} of each` : null;
+}
+
+/** Says once, on stderr, how many tokens of a file the character encoder sees only in part. */
+export function noteLongTokens(path: string, sentences: readonly Sentence[], charEncoder: boolean): void {
+  const note = charEncoder ? longTokenNote(path, longTokenCount(sentences)) : null;
+  if (note) console.error(note);
 }

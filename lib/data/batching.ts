@@ -45,7 +45,45 @@ export interface Batch {
 }
 
 /**
- * Encodes one sentence.
+ * Decoding takes sentences in windows of at most this many tokens: a sentence longer than that (a
+ * 1 MB line of 190,000 tokens given to `ladtl tag`, issue 15) is cut into consecutive windows that
+ * are tagged as sentences of their own and joined, so the memory of decoding is bounded whatever the
+ * input. Real sentences are far shorter (the longest of the shared corpora has 324 tokens), so
+ * their tags never depend on it; at a window's edge an entity may be cut in two.
+ */
+export const DECODE_WINDOW = 1024;
+
+/** [start, end) token ranges covering `length` tokens in windows of at most `window`. */
+export function tokenWindows(length: number, window = DECODE_WINDOW): [number, number][] {
+  const out: [number, number][] = [];
+  for (let start = 0; start < length; start += window) out.push([start, Math.min(length, start + window)]);
+  return out;
+}
+
+/** Tokens [start, end) of an encoded sentence, as an encoded sentence of its own. */
+export function sliceEncoded(e: EncodedSentence, start: number, end: number): EncodedSentence {
+  return { wordIds: e.wordIds.slice(start, end), charIds: e.charIds.slice(start, end), tagIds: e.tagIds.slice(start, end), length: end - start };
+}
+
+/**
+ * The character encoder sees at most this many characters of a token: the first ones (a token's
+ * prefix carries most of what a char CNN or LSTM picks up: affixes, capitals, digits). Without a
+ * limit one pathological token (a 10,000-character run in a corpus) sets the padded width of every
+ * batch it is in: the char tensors grow with it, and training took 4.6 GB and 7x the time for one
+ * 2,000-character token (issue 15). The word embedding still sees the whole token.
+ */
+export const MAX_TOKEN_CHARS = 100;
+
+/** How many tokens of `sentences` are longer than {@link MAX_TOKEN_CHARS} code points (and get cut). */
+export function longTokenCount(sentences: readonly Sentence[]): number {
+  let n = 0;
+  for (const s of sentences) for (const t of s.tokens) if (t.length > MAX_TOKEN_CHARS && Array.from(t).length > MAX_TOKEN_CHARS) n++;
+  return n;
+}
+
+/**
+ * Encodes one sentence; the character ids of a token are those of its first
+ * {@link MAX_TOKEN_CHARS} code points.
  * @param chars the character vocabulary, or `null` to skip character ids.
  * @throws Error for an empty sentence, tokens/tags of different lengths, an empty token, a
  *   vocabulary of the wrong kind, or a tag that is not in `labels` (naming the sentence's line).
@@ -69,7 +107,10 @@ export function encodeSentence(sentence: Sentence, words: Vocabulary, chars: Voc
     } catch (e) {
       throw new Error(`encodeSentence: ${where}, token ${i} (line ${sentence.line + i}): ${(e as Error).message}`);
     }
-    if (chars !== null) charIds.push(chars.charIds(token));
+    if (chars !== null) {
+      const ids = chars.charIds(token);
+      charIds.push(ids.length > MAX_TOKEN_CHARS ? ids.slice(0, MAX_TOKEN_CHARS) : ids);
+    }
   }
   return { wordIds, charIds, tagIds, length: n };
 }

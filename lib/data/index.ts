@@ -16,7 +16,7 @@ export {
   Vocabulary, wordVocabularyFrom, charVocabularyFrom, compareCodePoints,
   PAD_ID, UNK_ID, PAD_TOKEN, UNK_TOKEN, type VocabularyOptions, type VocabularyJson,
 } from './vocabulary.ts';
-export { encodeSentence, collate, makeBatches, type EncodedSentence, type Batch, type BatchOptions } from './batching.ts';
+export { encodeSentence, collate, makeBatches, MAX_TOKEN_CHARS, longTokenCount, DECODE_WINDOW, tokenWindows, sliceEncoded, type EncodedSentence, type Batch, type BatchOptions } from './batching.ts';
 export { parseOrderFile, fewLabelCount, fewLabelSubset, seededOrder, type FewLabelSubset } from './subsets.ts';
 export { decodeUtf8, findInvalidUtf8 } from './utf8.ts';
 export { isCharacterLevelCorpus, isCharacterLevelVocabulary } from './characterLevel.ts';

@@ -11,7 +11,8 @@
  * of the tag the Viterbi path gave that token (forward-backward, paper E2–E5). 1 means the model
  * puts all its probability on this labelling of every token of the span.
  */
-import { collate, encodeSentence, entitySpans, isCharacterLevelVocabulary } from '../data/index.ts';
+import { collate, encodeSentence, entitySpans, isCharacterLevelVocabulary, tokenWindows, DECODE_WINDOW } from '../data/index.ts';
+import type { NBestPaths } from '../nn/index.ts';
 import { decodeTagger, type LoadedTagger } from '../io/index.ts';
 import { noGrad } from '../autodiff/index.ts';
 import { tokenizeText, type TextToken, type TokenizeMode } from './tokenize.ts';
@@ -100,10 +101,26 @@ export class NerTagger {
     const tokenized = inputs.map((input) => (typeof input === 'string' ? tokenizeText(input, mode) : tokensOf(input)));
     const results: TagResult[] = tokenized.map((tokens) => ({ tokens, tags: [], entities: [] }));
     const { tagger, vocab } = this.model;
-    const nonEmpty = tokenized.map((t, i) => [t, i] as const).filter(([t]) => t.length > 0);
-    for (let at = 0; at < nonEmpty.length; at += batchSize) {
-      const chunk = nonEmpty.slice(at, at + batchSize);
-      const encoded = chunk.map(([tokens], k) => encodeSentence({ tokens: tokens.map((t) => t.text), tags: tokens.map(() => 'O'), line: at + k + 1 }, vocab.words, vocab.chars, vocab.labels));
+    const K = vocab.labels.size;
+    // Inputs longer than DECODE_WINDOW tokens are decoded in windows and joined (batching.ts), so
+    // memory stays bounded; per input: the Viterbi tag ids and every position's marginals.
+    const pieces: { index: number; start: number; end: number }[] = [];
+    tokenized.forEach((tokens, index) => {
+      const windows = tokenWindows(tokens.length);
+      if (nbest !== undefined && windows.length > 1) {
+        throw new Error(`NerTagger.tag: nbest needs the whole input in one window; input ${index} has ${tokens.length} tokens, more than ${DECODE_WINDOW}`);
+      }
+      for (const [start, end] of windows) pieces.push({ index, start, end });
+    });
+    const tagIdsOf = tokenized.map((tokens) => new Int32Array(tokens.length));
+    const marginalsOf = tokenized.map((tokens) => new Float32Array(tokens.length * K));
+    const kBestOf: (NBestPaths & { row: number })[] = [];
+    for (let at = 0; at < pieces.length; at += batchSize) {
+      const chunk = pieces.slice(at, at + batchSize);
+      const encoded = chunk.map(({ index, start, end }) => {
+        const tokens = tokenized[index].slice(start, end).map((t) => t.text);
+        return encodeSentence({ tokens, tags: tokens.map(() => 'O'), line: index + 1 }, vocab.words, vocab.chars, vocab.labels);
+      });
       const batch = collate(encoded, encoded.map((_, k) => k));
       const { ids, marginals, kBest } = noGrad(() => {
         const h = tagger.encoder.forward(batch, false);
@@ -113,32 +130,40 @@ export class NerTagger {
           kBest: nbest === undefined ? null : tagger.crf.decodeNBest(h, batch.lengths, nbest),
         };
       });
-      const T = batch.maxLen, K = vocab.labels.size;
-      chunk.forEach(([tokens, index], r) => {
-        const input = inputs[index];
-        const source = typeof input === 'string' ? input : tokens.map((t) => t.text).join(' ');
-        // Entities of a labelling; confidence = mean marginal p(y_t = ŷ_t | x) over the entity's tokens.
-        const label = (tagIds: number[]): { tags: string[]; entities: TaggedEntity[] } => {
-          const tags = tagIds.map((id) => vocab.labels.tag(id));
-          const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
-            let p = 0;
-            for (let t = span.start; t < span.end; t++) p += marginals[(r * T + t) * K + tagIds[t]];
-            const start = tokens[span.start].start, end = tokens[span.end - 1].end;
-            return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
-          });
-          return { tags, entities };
-        };
-        const result: TagResult = { tokens, ...label(Array.from(ids.subarray(r * T, r * T + tokens.length))) };
-        if (kBest) {
-          result.nbest = [];
-          for (let p = 0; p < kBest.counts[r]; p++) {
-            const row = (r * kBest.k + p) * T;
-            result.nbest.push({ ...label(Array.from(kBest.paths.subarray(row, row + tokens.length))), probability: kBest.probabilities[r * kBest.k + p] });
-          }
-        }
-        results[index] = result;
+      const T = batch.maxLen;
+      chunk.forEach(({ index, start, end }, r) => {
+        tagIdsOf[index].set(ids.subarray(r * T, r * T + end - start), start);
+        marginalsOf[index].set(marginals.subarray(r * T * K, (r * T + end - start) * K), start * K);
+        if (kBest) kBestOf[index] = { ...kBest, row: r };
       });
     }
+    tokenized.forEach((tokens, index) => {
+      if (tokens.length === 0) return;
+      const input = inputs[index];
+      const source = typeof input === 'string' ? input : tokens.map((t) => t.text).join(' ');
+      const marginals = marginalsOf[index];
+      // Entities of a labelling; confidence = mean marginal p(y_t = ŷ_t | x) over the entity's tokens.
+      const label = (tagIds: ArrayLike<number>): { tags: string[]; entities: TaggedEntity[] } => {
+        const tags = Array.from(tagIds, (id) => vocab.labels.tag(id));
+        const entities = entitySpans(tags, vocab.labels.scheme).map((span) => {
+          let p = 0;
+          for (let t = span.start; t < span.end; t++) p += marginals[t * K + tagIds[t]];
+          const start = tokens[span.start].start, end = tokens[span.end - 1].end;
+          return { type: span.type, start, end, text: source.slice(start, end), tokenStart: span.start, tokenEnd: span.end, confidence: p / (span.end - span.start) };
+        });
+        return { tags, entities };
+      };
+      const result: TagResult = { tokens, ...label(tagIdsOf[index]) };
+      const kBest = kBestOf[index];
+      if (kBest) {
+        result.nbest = [];
+        for (let p = 0; p < kBest.counts[kBest.row]; p++) {
+          const row = (kBest.row * kBest.k + p) * kBest.T;
+          result.nbest.push({ ...label(kBest.paths.subarray(row, row + tokens.length)), probability: kBest.probabilities[kBest.row * kBest.k + p] });
+        }
+      }
+      results[index] = result;
+    });
     return results;
   }
 }

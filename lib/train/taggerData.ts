@@ -5,7 +5,7 @@
 import type { Split } from './trainTransfer.ts';
 import {
   type Sentence, type TagScheme, type EncodedSentence, LabelSet, Vocabulary, wordVocabularyFrom, charVocabularyFrom,
-  encodeSentence, collate, convertTags, splitTag,
+  encodeSentence, collate, convertTags, splitTag, tokenWindows, sliceEncoded,
 } from '../data/index.ts';
 import { evaluateSentences, type EvalResult } from '../eval/index.ts';
 import type { Tagger } from '../nn/index.ts';
@@ -69,8 +69,17 @@ const MAX_DECODE_TOKENS = 8192;
  * so the recurrent products have many rows: dev evaluation after every epoch stays a small part of
  * the epoch. A sentence's tags do not depend on which batch it is decoded in.
  */
-export function predictTags(tagger: Tagger, encoded: readonly EncodedSentence[], labels: LabelSet, batchSize = 128): string[][] {
-  const out: string[][] = new Array(encoded.length);
+export function predictTags(tagger: Tagger, sentences: readonly EncodedSentence[], labels: LabelSet, batchSize = 128): string[][] {
+  // Sentences longer than DECODE_WINDOW are decoded in windows (batching.ts), joined below.
+  const pieces: { sentence: number; start: number }[] = [];
+  const encoded: EncodedSentence[] = [];
+  sentences.forEach((e, i) => {
+    for (const [start, end] of tokenWindows(e.length)) {
+      pieces.push({ sentence: i, start });
+      encoded.push(end - start === e.length ? e : sliceEncoded(e, start, end));
+    }
+  });
+  const out: string[][] = sentences.map((e) => new Array<string>(e.length));
   const byLength = Array.from({ length: encoded.length }, (_, i) => i).sort((a, b) => encoded[a].length - encoded[b].length || a - b);
   for (let start = 0; start < byLength.length; ) {
     // At most `batchSize` sentences and about MAX_DECODE_TOKENS padded tokens (long sentences come in smaller batches).
@@ -81,8 +90,9 @@ export function predictTags(tagger: Tagger, encoded: readonly EncodedSentence[],
     const batch = collate(encoded, indices);
     const ids = tagger.decode(batch);
     indices.forEach((index, r) => {
+      const { sentence, start } = pieces[index];
       const row = ids.subarray(r * batch.maxLen, r * batch.maxLen + batch.lengths[r]);
-      out[index] = Array.from(row, (id) => labels.tag(id));
+      row.forEach((id, t) => { out[sentence][start + t] = labels.tag(id); });
     });
   }
   return out;

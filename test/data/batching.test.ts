@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
-  encodeSentence, makeBatches, collate, LabelSet, wordVocabularyFrom, charVocabularyFrom, UNK_ID,
+  encodeSentence, makeBatches, collate, LabelSet, wordVocabularyFrom, charVocabularyFrom, UNK_ID, MAX_TOKEN_CHARS, longTokenCount,
   type Batch, type EncodedSentence, type Sentence,
 } from '../../lib/data/index.ts';
 import { Rng } from '../../lib/tensor/index.ts';
@@ -141,6 +141,20 @@ test('without char ids: charIds is empty and maxChars 0; mixing with and without
   assertThrowsWith(() => collate(plain, []), 'no sentences');
   assert.throws(() => collate(plain, [9]), RangeError);
   assert.throws(() => makeBatches(plain, 0, null), RangeError);
+});
+
+test('a token longer than MAX_TOKEN_CHARS: its first characters only go to the char encoder; the batch stays narrow', () => {
+  const huge = '😀' + 'ab'.repeat(5000); // 10,001 code points, an astral one first
+  const s: Sentence = { tokens: ['x', huge, 'y'], tags: ['O', 'B-PER', 'O'], line: 7 };
+  const e = encodeSentence(s, words, chars, labels);
+  assert.is(e.charIds[1].length, MAX_TOKEN_CHARS);
+  assert.equal(Array.from(e.charIds[1]), Array.from(chars.charIds(Array.from(huge).slice(0, MAX_TOKEN_CHARS).join(''))));
+  assert.is(e.wordIds[1], words.id(huge), 'the word id is of the whole token');
+  const b = collate([e, encoded[0]], [0, 1]);
+  assert.is(b.maxChars, MAX_TOKEN_CHARS);
+  assert.is(b.charIds.length, 2 * b.maxLen * MAX_TOKEN_CHARS);
+  assert.is(longTokenCount([s, sentences[0]]), 1);
+  assert.is(longTokenCount([{ tokens: ['😀'.repeat(MAX_TOKEN_CHARS)], tags: ['O'], line: 1 }]), 0, 'counted in code points, not UTF-16 units');
 });
 
 test('quirk: a very long sentence (324 tokens, as in linnaeus) batches like any other', () => {

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { NerTagger, tokenizeText } from '../../lib/embed/index.ts';
 import { predictTags } from '../../lib/train/index.ts';
-import { encodeSentence, findTagProblem } from '../../lib/data/index.ts';
+import { encodeSentence, findTagProblem, DECODE_WINDOW } from '../../lib/data/index.ts';
 import { syntheticModel } from '../helpers/syntheticModel.ts';
 
 test('tokenizeText words: runs of letters/digits with inner joiners, other symbols alone, exact offsets', () => {
@@ -84,6 +84,22 @@ test('NerTagger nbest: the k most probable labellings, best first = Viterbi, val
   assert.equal(top3.map((p) => p.tags), n.slice(0, 3).map((p) => p.tags));
   assert.throws(() => ner.tag(text, { nbest: 0 }), /nbest must be a positive integer/);
   assert.is(ner.tag(text).nbest, undefined);
+});
+
+test('NerTagger: an input longer than DECODE_WINDOW is tagged window by window, like the windows alone', () => {
+  const { bytes, vocab, tagger } = model();
+  const ner = NerTagger.fromBytes(bytes);
+  const words = ['aspirin', 'for', 'breast', 'cancer', 'and', 'the', 'patient', 'has', 'diabetes', '.'];
+  const tokens = Array.from({ length: 2 * DECODE_WINDOW + 37 }, (_, i) => words[(i * 7) % words.length]);
+  const whole = ner.tag(tokens);
+  const parts = [tokens.slice(0, DECODE_WINDOW), tokens.slice(DECODE_WINDOW, 2 * DECODE_WINDOW), tokens.slice(2 * DECODE_WINDOW)].map((p) => ner.tag(p));
+  assert.equal(whole.tags, parts.flatMap((p) => p.tags));
+  assert.ok(whole.entities.length > 0);
+  for (const e of whole.entities) assert.is(e.text, tokens.slice(e.tokenStart, e.tokenEnd).join(' '));
+  // The trainer's decoder windows the same way.
+  const encoded = encodeSentence({ tokens, tags: tokens.map(() => 'O'), line: 1 }, vocab.words, vocab.chars, vocab.labels);
+  assert.equal(predictTags(tagger, [encoded], vocab.labels)[0], whole.tags);
+  assert.throws(() => ner.tag(tokens, { nbest: 2 }), /nbest needs the whole input in one window; input 0 has 2085 tokens, more than 1024/);
 });
 
 test('NerTagger.load: bytes, ArrayBuffer and a URL give the same tagger; a truncated model is refused', async () => {

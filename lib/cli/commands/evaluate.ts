@@ -5,7 +5,7 @@ import { encodeAll, evaluateTagger } from '../../train/index.ts';
 import { formatConllevalReport } from '../../eval/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
-import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
+import { CORPUS_OPTIONS, corpusReadOptions, readCorpus, noteLongTokens } from '../corpus.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   model: { type: 'string', required: true, value: 'MODEL', help: 'model file written by ladtl train' },
@@ -17,6 +17,7 @@ export const evalCommand = defineCommand('eval', SPECS, (o) => {
     const modelPath = o.string('model'), testPath = o.string('test');
     const { tagger, vocab } = decodeTagger(readModelBytes(modelPath), modelPath);
     const test = readCorpus(testPath, corpusReadOptions(o), vocab.labels.scheme);
+    noteLongTokens(testPath, test, vocab.chars !== null);
     let encoded;
     try {
       encoded = encodeAll(test, vocab);

@@ -11,7 +11,8 @@
 import { readFileSync } from 'node:fs';
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { parseConll, decodeUtf8 } from '../../data/index.ts';
+import { parseConll, decodeUtf8, longTokenCount } from '../../data/index.ts';
+import { longTokenNote } from '../corpus.ts';
 import { NerTagger, type TagResult, type TokenizeMode } from '../../embed/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
@@ -50,13 +51,17 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
         if (/\S/u.test(line)) sentences.push({ line: i + 1, input: line });
       });
     }
+    let long = 0;
     for (let at = 0; at < sentences.length; at += CHUNK) {
       const chunk = sentences.slice(at, at + CHUNK);
       const results = ner.tagMany(chunk.map((s) => s.input), { tokenize, ...(nbest !== undefined ? { nbest } : {}) });
+      if (ner.model.vocab.chars) long += longTokenCount(results.map((r) => ({ tokens: r.tokens.map((t) => t.text), tags: [], line: 0 })));
       const out: string[] = [];
       results.forEach((r, i) => out.push(json ? JSON.stringify({ line: chunk[i].line, ...r }) : conllBlock(r)));
       process.stdout.write(out.join('\n') + '\n');
     }
+    const note = longTokenNote(source, long);
+    if (note) console.error(note);
     return 0;
 });
 

@@ -9,7 +9,7 @@ import { encodeTagger } from '../../io/index.ts';
 import { writeModelFileAtomic } from '../../io/nodeFiles.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
-import { CORPUS_OPTIONS, corpusReadOptions, readCorpus } from '../corpus.ts';
+import { CORPUS_OPTIONS, corpusReadOptions, readCorpus, noteLongTokens } from '../corpus.ts';
 import { ProgressLine, formatDuration } from '../progress.ts';
 import { availableParallelism } from 'node:os';
 import { getBackend } from '../../backend/index.ts';
@@ -60,6 +60,9 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
     requireEntities(train, trainPath, 'training');
     requireSentences(dev, devPath, 'dev');
     if (test && testPath) requireSentences(test, testPath, 'test');
+    noteLongTokens(trainPath, train, char !== 'none');
+    noteLongTokens(devPath, dev, char !== 'none');
+    if (test && testPath) noteLongTokens(testPath, test, char !== 'none');
     const vocab = buildVocab(train, { minCount: o.integer('min-count', 1), lowercase: o.boolean('lowercase'), normalizeDigits: o.boolean('normalize-digits'), chars: char !== 'none', scheme: modelScheme });
     const encode = (path: string, s: typeof train) => {
       try {

@@ -1,0 +1,64 @@
+/**
+ * Memory stays bounded whatever the input (issue 15, points 1 and 2): each case runs the `ladtl`
+ * command in a child process that reports its peak resident set size on exit, and must stay under
+ * 1 GiB. Before the limits, one 2,000-character token took training from 215 MB to 4.6 GB, a
+ * 10,000-character token passed 16.8 GB, and one 1 MB line of 190,000 tokens took `tag` to 3.4 GB.
+ *   - a 10,000-character token in a 200-sentence corpus: `train` (char CNN) and `eval` say once on
+ *     stderr that the character encoder sees its first 100 characters;
+ *   - a 1 MB line of 190,000 tokens: `tag` decodes it in windows and tags every token.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { syntheticSentences, toConll } from '../helpers/syntheticCorpus.ts';
+
+const bin = fileURLToPath(new URL('../../bin/ladtl.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'ladtl-memory-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+const GiB = 2 ** 30;
+// Preloaded into the child: prints its peak RSS (bytes) on exit.
+const REPORT_RSS = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss '+process.resourceUsage().maxRSS*1024+'\\n'))`;
+
+function ladtl(args: string[]): { status: number | null; stdout: string; stderr: string; peak: number } {
+  const r = spawnSync(process.execPath, ['--import', REPORT_RSS, bin, ...args], { encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
+  const peak = Number(/peak-rss (\d+)/.exec(r.stderr)?.[1] ?? NaN);
+  if (process.env.LADTL_TEST_VERBOSE) console.log(`ladtl ${args[0]}: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB`);
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, peak };
+}
+
+const train = join(dir, 'train.tsv'), dev = join(dir, 'dev.tsv'), model = join(dir, 'model.ladtl');
+const sentences = syntheticSentences(200, 3);
+const huge = 'x'.repeat(10_000);
+sentences[17] = { ...sentences[17], tokens: sentences[17].tokens.map((t, i) => (i === 1 ? huge : t)) };
+writeFileSync(train, toConll(sentences));
+writeFileSync(dev, toConll(syntheticSentences(30, 4)));
+
+test('a 10,000-character token: train and eval stay under 1 GiB, the cut is said once', () => {
+  const t = ladtl(['train', '--train', train, '--dev', dev, '--out', model, '--epochs', '1', '--hidden', '16', '--word-dim', '16', '--threads', '1']);
+  assert.is(t.status, 0, t.stderr);
+  assert.ok(t.peak < GiB, `train peaked at ${(t.peak / 2 ** 20).toFixed(0)} MiB`);
+  assert.is(t.stderr.split(`${train}: 1 token is longer than 100 characters; the character encoder sees the first 100 of each`).length - 1, 1, t.stderr);
+  const e = ladtl(['eval', '--model', model, '--test', train]);
+  assert.is(e.status, 0, e.stderr);
+  assert.ok(e.peak < GiB, `eval peaked at ${(e.peak / 2 ** 20).toFixed(0)} MiB`);
+  assert.match(e.stderr, `${train}: 1 token is longer than 100 characters`);
+  assert.match(e.stdout, /^processed \d+ tokens/);
+});
+
+test('a 1 MB line of 190,000 tokens: tag stays under 1 GiB and tags every token', () => {
+  const words = ['the', 'patient', 'has', 'breast', 'cancer', '.'];
+  const line = Array.from({ length: 190_000 }, (_, i) => words[i % words.length]).join(' ');
+  assert.ok(line.length > 900_000);
+  const input = join(dir, 'long.txt');
+  writeFileSync(input, `${line}\n`);
+  const r = ladtl(['tag', '--model', model, '--input', input]);
+  assert.is(r.status, 0, r.stderr);
+  assert.ok(r.peak < GiB, `tag peaked at ${(r.peak / 2 ** 20).toFixed(0)} MiB`);
+  assert.is(r.stdout.trim().split('\n').length, 190_000);
+});
+
+test.run();

@@ -7,6 +7,7 @@
  */
 export { readTextFile, readCorpusFile, readPairsFile, readOrderFile } from './data/nodeFiles.ts';
 export { writeModelFileAtomic, readModelFile, readModelBytes } from './io/nodeFiles.ts';
+export { lockOutput, OutputLockedError, type LockHolder } from './io/outputLock.ts';
 export { loadPairs, adHocPair, defaultDataDir } from './experiment/pairFiles.ts';
 export { readRecord, readRunRecords, storedRunHashes, fileCheckpointStore, checkpointPath, writeJsonAtomic } from './experiment/runStore.ts';
 export { writeReport, type ReportInput, type WrittenReport } from './experiment/writeReport.ts';

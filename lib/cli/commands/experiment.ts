@@ -6,6 +6,8 @@
  * experiment skips the first and resumes the second.
  */
 import { join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { lockOutput } from '../../io/outputLock.ts';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { OPTIMIZERS } from '../../train/index.ts';
 import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
@@ -130,77 +132,87 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
         process.exit(1);
       });
     }
-    const storedBefore = worker ? {} : storedRunHashes(outDir);
-    if (jobs > 1 && !worker) {
-      // The workers store every run and report their progress; this process then reads the records.
-      const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedBefore, {
-        line: (k, text, stream) => display!.line(text, k, stream === 'stdout' ? process.stdout : process.stderr),
-        message: (k, m) => display!.event(k, m as GridEvent),
-      });
-      display!.finish();
-      if (code !== 0) return code;
+    // One grid per results folder (its workers write under the parent's lock).
+    let unlock = (): void => {};
+    if (!worker) {
+      mkdirSync(outDir, { recursive: true });
+      unlock = lockOutput(outDir, `ladtl experiment ${argv.join(' ')}`);
     }
-    // After workers, the runs they did were reported by them: only those stored before are listed here.
-    const afterWorkers = jobs > 1 && !worker;
-    const snapshot = worker ? workerSnapshot() : {};
-    const mine = worker ? assignRuns(runs, snapshot, workerCount)[workerIndex] : null;
-    const records: RunRecord[] = [];
-    const columns: string[] = [];
-    for (const pair of pairs) {
-      for (const fraction of fracs) {
-        columns.push(columnName(pair.spec.id, fraction));
-        const column = prepareColumn(pair, fraction, settings);
-        const c = column.corpus.counts;
-        if (!afterWorkers) say(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${column.config.labels.join(' ')}; char ${column.char}${settings.protocol ? `; protocol ${settings.protocol.name}` : ''}`);
-        for (const run of runs.filter((r) => r.pair === pair.spec.id && r.fraction === fraction)) {
-          const { method, seed, file } = run;
-          const tag = `${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
-          if (worker && snapshot[file] === column.configHash) {
-            if (workerIndex === 0) reportEvent({ kind: 'done-before', run: file });
-            continue;
-          }
-          if (worker && !mine!.has(file)) continue;
-          const stored = readRecord(file, (line) => console.error(line));
-          if (stored?.configHash === column.configHash) {
-            records.push(stored);
-            if (!afterWorkers || storedBefore[file] === column.configHash) {
-              say(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
-              reportEvent({ kind: 'done-before', run: file });
+    try {
+      const storedBefore = worker ? {} : storedRunHashes(outDir);
+      if (jobs > 1 && !worker) {
+        // The workers store every run and report their progress; this process then reads the records.
+        const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedBefore, {
+          line: (k, text, stream) => display!.line(text, k, stream === 'stdout' ? process.stdout : process.stderr),
+          message: (k, m) => display!.event(k, m as GridEvent),
+        });
+        display!.finish();
+        if (code !== 0) return code;
+      }
+      // After workers, the runs they did were reported by them: only those stored before are listed here.
+      const afterWorkers = jobs > 1 && !worker;
+      const snapshot = worker ? workerSnapshot() : {};
+      const mine = worker ? assignRuns(runs, snapshot, workerCount)[workerIndex] : null;
+      const records: RunRecord[] = [];
+      const columns: string[] = [];
+      for (const pair of pairs) {
+        for (const fraction of fracs) {
+          columns.push(columnName(pair.spec.id, fraction));
+          const column = prepareColumn(pair, fraction, settings);
+          const c = column.corpus.counts;
+          if (!afterWorkers) say(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${column.config.labels.join(' ')}; char ${column.char}${settings.protocol ? `; protocol ${settings.protocol.name}` : ''}`);
+          for (const run of runs.filter((r) => r.pair === pair.spec.id && r.fraction === fraction)) {
+            const { method, seed, file } = run;
+            const tag = `${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
+            if (worker && snapshot[file] === column.configHash) {
+              if (workerIndex === 0) reportEvent({ kind: 'done-before', run: file });
+              continue;
             }
-            continue;
+            if (worker && !mine!.has(file)) continue;
+            const stored = readRecord(file, (line) => console.error(line));
+            if (stored?.configHash === column.configHash) {
+              records.push(stored);
+              if (!afterWorkers || storedBefore[file] === column.configHash) {
+                say(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
+                reportEvent({ kind: 'done-before', run: file });
+              }
+              continue;
+            }
+            if (stored) say(`${file}: configuration changed, running again`);
+            let phase = '', phaseStart = 0, phaseStartStep = 0;
+            const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, (line) => console.error(line));
+            const record = executeRun(column, method, seed, settings, {
+              checkpoints,
+              log: (line) => say(`${tag}: ${line}`),
+              onStep: (p) => {
+                const t = Date.now();
+                if (p.phase !== phase) { phase = p.phase; phaseStart = t; phaseStartStep = p.globalStep - 1; }
+                // The rest of this phase at its pace so far (steps per epoch are about constant within a phase).
+                const done = p.globalStep - phaseStartStep, all = p.epochs * p.stepsInEpoch - phaseStartStep;
+                const eta = done >= 3 ? ((t - phaseStart) / 1000) * Math.max(0, all - done) / done : NaN;
+                reportEvent({ kind: 'progress', run: file, label: tag, phase: p.phase, epoch: p.epoch, epochs: p.epochs, step: p.globalStep, loss: p.meanLoss, tokensPerSecond: p.tokensPerSecond, etaSeconds: eta });
+              },
+            });
+            writeJsonAtomic(file, record);
+            checkpoints.clear();
+            records.push(record);
+            say(`${tag}: test F1 ${record.testF1.toFixed(2)} (P ${record.testPrecision.toFixed(2)}, R ${record.testRecall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
+            reportEvent({ kind: 'finished', run: file });
           }
-          if (stored) say(`${file}: configuration changed, running again`);
-          let phase = '', phaseStart = 0, phaseStartStep = 0;
-          const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, (line) => console.error(line));
-          const record = executeRun(column, method, seed, settings, {
-            checkpoints,
-            log: (line) => say(`${tag}: ${line}`),
-            onStep: (p) => {
-              const t = Date.now();
-              if (p.phase !== phase) { phase = p.phase; phaseStart = t; phaseStartStep = p.globalStep - 1; }
-              // The rest of this phase at its pace so far (steps per epoch are about constant within a phase).
-              const done = p.globalStep - phaseStartStep, all = p.epochs * p.stepsInEpoch - phaseStartStep;
-              const eta = done >= 3 ? ((t - phaseStart) / 1000) * Math.max(0, all - done) / done : NaN;
-              reportEvent({ kind: 'progress', run: file, label: tag, phase: p.phase, epoch: p.epoch, epochs: p.epochs, step: p.globalStep, loss: p.meanLoss, tokensPerSecond: p.tokensPerSecond, etaSeconds: eta });
-            },
-          });
-          writeJsonAtomic(file, record);
-          checkpoints.clear();
-          records.push(record);
-          say(`${tag}: test F1 ${record.testF1.toFixed(2)} (P ${record.testPrecision.toFixed(2)}, R ${record.testRecall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
-          reportEvent({ kind: 'finished', run: file });
         }
       }
+      display?.finish();
+      if (worker) return 0;
+      const report = await writeReport(outDir, {
+        records, methods: methods.map((m) => m.name), titles: Object.fromEntries(methods.map((m) => [m.name, m.title])), columns, argv,
+        title: `ladtl experiment: ${pairs.map((p) => p.spec.id).join(', ')}`,
+        about: [`ladtl experiment ${argv.join(' ')}`, settings.protocol ? `Protocol ${settings.protocol.name}: ${settings.protocol.summary}.` : `Epochs: ${settings.training.epochs}, patience ${settings.training.patience}.`],
+      });
+      console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${report.markdown}\n`);
+      if (report.summary) console.log(`${report.summary}\n`);
+      console.log(`report: ${report.html} (with results.md, results.csv, results.json, summary.md and figures/*.svg in ${outDir})`);
+      return 0;
+    } finally {
+      unlock();
     }
-    display?.finish();
-    if (worker) return 0;
-    const report = await writeReport(outDir, {
-      records, methods: methods.map((m) => m.name), titles: Object.fromEntries(methods.map((m) => [m.name, m.title])), columns, argv,
-      title: `ladtl experiment: ${pairs.map((p) => p.spec.id).join(', ')}`,
-      about: [`ladtl experiment ${argv.join(' ')}`, settings.protocol ? `Protocol ${settings.protocol.name}: ${settings.protocol.summary}.` : `Epochs: ${settings.training.epochs}, patience ${settings.training.patience}.`],
-    });
-    console.log(`\nTest F1 (mean ± std over ${seeds} seed${seeds > 1 ? 's' : ''}; best per column in bold), ${formatDuration((Date.now() - started) / 1000)}:\n\n${report.markdown}\n`);
-    if (report.summary) console.log(`${report.summary}\n`);
-    console.log(`report: ${report.html} (with results.md, results.csv, results.json, summary.md and figures/*.svg in ${outDir})`);
-    return 0;
 });

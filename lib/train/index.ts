@@ -14,3 +14,4 @@ export { snapshotParameters, restoreSnapshot, type ParameterSnapshot } from './s
 export { trainTagger, type TrainTaggerOptions, type TaggerData } from './trainTagger.ts';
 export { trainTransfer, trainingBatches, TRAINER_VERSION, decayedParameters, type TransferData, type TransferTrainOptions, type TransferRun, type Split, type TransferCheckpoint, type PhaseEpochReport } from './trainTransfer.ts';
 export { TRAINING_DEFAULTS, defaultCharEncoder } from './defaults.ts';
+export { DivergenceMonitor, DivergenceError, DIVERGENCE_FACTOR } from './divergence.ts';

@@ -10,6 +10,7 @@ import { backward } from '../autodiff/index.ts';
 import type { Optimizer } from './optimizer.ts';
 import { clipGradNorm } from './clipping.ts';
 import { guardStep, assertFiniteParameters } from './finiteGuard.ts';
+import { DivergenceMonitor } from './divergence.ts';
 import { exponentialDecay, type ExponentialDecayOptions } from './lrSchedule.ts';
 
 /** One step: compute the loss (with the graph) and say how many tokens it covered. */
@@ -85,6 +86,8 @@ export interface TrainLoopOptions {
   schedule?: ExponentialDecayOptions;
   /** Check every op output and gradient for NaN/Inf (slower; a final parameter check always runs). */
   checkFinite?: boolean;
+  /** Smoothed loss over its minimum at which the run stops as diverged (divergence.ts; 0: never). */
+  divergenceFactor?: number;
   /** Monotonic clock in ms (injectable for tests). */
   now?(): number;
   /** Continue from a state reported by `onEpochEnd` (the caller has restored everything else). */
@@ -110,6 +113,7 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
   const reports: EpochReport[] = r0 ? r0.reports.map((r) => ({ ...r })) : [];
   let bestScore = r0?.bestScore ?? -Infinity, bestEpoch = r0?.bestEpoch ?? -1, since = r0?.since ?? 0, globalStep = r0?.globalStep ?? 0, stoppedEarly = false;
   if (r0 && o.patience !== undefined && since >= o.patience) return { bestEpoch, bestScore, epochs: reports, stoppedEarly: r0.epoch < o.epochs };
+  const divergence = o.divergenceFactor === 0 ? null : new DivergenceMonitor(o.divergenceFactor);
   for (let epoch = (r0?.epoch ?? 0) + 1; epoch <= o.epochs; epoch++) {
     const steps = o.makeEpoch(epoch);
     const t0 = now();
@@ -129,6 +133,7 @@ export function trainLoop(o: TrainLoopOptions): TrainResult {
       const r = o.checkFinite ? guardStep(globalStep, run) : run();
       assertFiniteParameters(params, globalStep);
       if (!Number.isFinite(r.loss)) throw new Error(`training: loss is ${r.loss} at epoch ${epoch}, step ${globalStep} (rerun with --check-finite to find the op)`);
+      divergence?.observe(globalStep, r.loss, r.terms);
       tokens += r.tokens;
       lossSum += r.loss;
       if (r.terms) for (const [k, v] of Object.entries(r.terms)) termSums[k] = (termSums[k] ?? 0) + v;

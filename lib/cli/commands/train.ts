@@ -2,7 +2,7 @@
 import { parseTagScheme, type TagScheme } from '../../data/index.ts';
 import { parseEmbeddings, requireSentences, requireEntities } from '../../data/index.ts';
 import { readTextFile } from '../../data/nodeFiles.ts';
-import { buildVocab, encodeAll, trainTagger, evaluateTagger, OPTIMIZERS, defaultCharEncoder } from '../../train/index.ts';
+import { buildVocab, encodeAll, trainTagger, evaluateTagger, OPTIMIZERS, defaultCharEncoder, DivergenceError } from '../../train/index.ts';
 import { formatConllevalReport } from '../../eval/index.ts';
 import type { CharMode, TaggerConfig } from '../../nn/index.ts';
 import { encodeTagger } from '../../io/index.ts';
@@ -93,7 +93,17 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
       const started = Date.now();
       const seed = o.integer('seed');
       const sample = train.slice(0, o.integer('keep-sample', 0)).map((s) => ({ tokens: s.tokens, tags: s.tags }));
-      const { tagger, dev: bestDev, result } = trainTagger(config, vocab, data, {
+      let savedEpoch = 0;
+      const trained = (() => {
+        try {
+          return trainTagger(config, vocab, data, trainOptions);
+        } catch (e) {
+          // The file on disk is the last good model: say so (or that there is none yet).
+          if (e instanceof DivergenceError) throw new Error(`${e.message}; ${savedEpoch ? `${outPath} keeps the best epoch before it (${savedEpoch})` : `no model was saved to ${outPath}`}`);
+          throw e;
+        }
+      });
+      const trainOptions: Parameters<typeof trainTagger>[3] = {
         epochs: o.integer('epochs', 1), batchSize: o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS),
         learningRate: o.number('lr', (v) => v > 0, 'a positive number'), clipNorm: o.number('clip', (v) => v >= 0, '>= 0') || undefined,
         weightDecay: o.number('weight-decay', (v) => v >= 0, '>= 0'), patience: o.integer('patience', 1), seed,
@@ -113,8 +123,10 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
         },
         onBest: (t, epoch, devResult) => {
           writeModelFileAtomic(outPath, encodeTagger(t, vocab, { train: trainPath, dev: devPath, epoch, devF1: devResult.f1, seed, options: argv }, sample));
+          savedEpoch = epoch;
         },
-      });
+      };
+      const { tagger, dev: bestDev, result } = trained();
       console.log(`best epoch ${result.bestEpoch} (dev F1 ${bestDev?.f1.toFixed(2)})${result.stoppedEarly ? ', stopped early' : ''}; ${formatDuration((Date.now() - started) / 1000)} in all; model ${outPath}`);
       if (test && testPath) {
         const report = evaluateTagger(tagger, test, encode(testPath, test), vocab);

@@ -38,6 +38,6 @@ export function longTokenNote(path: string, n: number): string | null {
 
 /** Says once, on stderr, how many tokens of a file the character encoder sees only in part. */
 export function noteLongTokens(path: string, sentences: readonly Sentence[], charEncoder: boolean): void {
-  const note = charEncoder ? longTokenNote(path, longTokenCount(sentences)) : null;
+  const note = charEncoder ? longTokenNote(path, longTokenCount(sentences.map((s) => s.tokens))) : null;
   if (note) console.error(note);
 }

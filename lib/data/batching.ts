@@ -74,10 +74,10 @@ export function sliceEncoded(e: EncodedSentence, start: number, end: number): En
  */
 export const MAX_TOKEN_CHARS = 100;
 
-/** How many tokens of `sentences` are longer than {@link MAX_TOKEN_CHARS} code points (and get cut). */
-export function longTokenCount(sentences: readonly Sentence[]): number {
+/** How many of the tokens (one list per sentence) are longer than {@link MAX_TOKEN_CHARS} code points (and get cut). */
+export function longTokenCount(sentences: Iterable<readonly string[]>): number {
   let n = 0;
-  for (const s of sentences) for (const t of s.tokens) if (t.length > MAX_TOKEN_CHARS && Array.from(t).length > MAX_TOKEN_CHARS) n++;
+  for (const tokens of sentences) for (const t of tokens) if (t.length > MAX_TOKEN_CHARS && Array.from(t).length > MAX_TOKEN_CHARS) n++;
   return n;
 }
 

@@ -5,7 +5,7 @@
  * its running minimum. A run has diverged when the average is both above DIVERGENCE_FACTOR times
  * that minimum and above the first step's loss (the untrained model's): it then stops with the
  * step and the term of the objective (E11) that grew the most. At a learning rate of 1e6 the loss
- * goes from about 130 to 3e8 at the second step, so this trips at once; a minimum taken after a
+ * goes from about 130 to about 1.9e8 at the second step (the first epoch's mean was 3e8), so this trips at once; a minimum taken after a
  * warm-up would already be huge and never trip.
  *
  * Why both: a ratio alone raises false alarms late in long runs, where the loss is near zero and a
@@ -50,12 +50,12 @@ export class DivergenceMonitor {
     if (terms) for (const [k, v] of Object.entries(terms)) update(k, v);
     if (!(total.min > 0 && total.ema > this.factor * total.min && total.ema > total.start)) return;
     // The term that grew the most relative to its own minimum is the one to blame.
-    let blamed = 'loss', worst = total.ema / total.min;
+    let blamed = 'loss';
     for (const [name, t] of this.tracks) {
-      if (name === 'loss' || !(t.min > 0)) continue;
-      if (t.ema / t.min > worst) { worst = t.ema / t.min; blamed = `term ${name}`; }
+      const worst = this.tracks.get(blamed)!;
+      if (t.min > 0 && t.ema / t.min > worst.ema / worst.min) blamed = name;
     }
-    const t = this.tracks.get(blamed.replace(/^term /, ''))!;
-    throw new DivergenceError(step, blamed, t.ema, t.min);
+    const t = this.tracks.get(blamed)!;
+    throw new DivergenceError(step, blamed === 'loss' ? 'loss' : `term ${blamed}`, t.ema, t.min);
   }
 }

@@ -14,7 +14,7 @@ import * as assert from 'uvu/assert';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 import { startDemoServer } from '../../examples/06-browser-demo/serve.ts';
 import { NerTagger } from '../../lib/embed/index.ts';
 import { syntheticModel } from '../helpers/syntheticModel.ts';
@@ -24,21 +24,31 @@ const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const available = existsSync(executablePath);
 const TEXT = 'The patient has breast cancer and was treated with aspirin .';
 
+/** Serves the demo with `model`, opens a fresh Chromium page on it (not yet navigated), runs `fn`, cleans up. */
+async function withDemoPage(model: Uint8Array, allowWasm: boolean, fn: (page: Page, url: string, profile: string) => Promise<void>): Promise<void> {
+  const { server, url } = await startDemoServer({ model, allowWasm });
+  const profile = mkdtempSync(join(tmpdir(), 'ladtl-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath, headless: true,
+    args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    await fn(await context.newPage(), url, profile);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
 for (const allowWasm of [true, false]) {
   const name = `browser demo page (Chromium, strict CSP${allowWasm ? " + 'wasm-unsafe-eval'" : ', no WebAssembly'}): model loads in a worker, entities shown as in Node`;
   (available ? test : test.skip)(available ? name : `${name} — skipped: no Chromium at ${executablePath}`, async () => {
     const { bytes } = syntheticModel();
     const want = NerTagger.fromBytes(bytes).tag(TEXT).entities;
     // Adapting uses the source sample kept in the model file.
-    const { server, url } = await startDemoServer({ model: bytes, allowWasm });
-    const profile = mkdtempSync(join(tmpdir(), 'ladtl-chromium-'));
-    const context = await chromium.launchPersistentContext(profile, {
-      executablePath, headless: true,
-      args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
     const violations: string[] = [], errors: string[] = [];
-    try {
-      const page = await context.newPage();
+    await withDemoPage(bytes, allowWasm, async (page, url, profile) => {
       page.on('console', (m) => { if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text()); });
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(url);
@@ -119,21 +129,13 @@ for (const allowWasm of [true, false]) {
         mkdirSync('test-artifacts', { recursive: true });
         await page.screenshot({ path: 'test-artifacts/browser-demo.png', fullPage: true });
       }
-    } finally {
-      await context.close();
-      server.close();
-      rmSync(profile, { recursive: true, force: true });
-    }
+    });
   });
 }
 
 (available ? test : test.skip)('browser demo page: a character-level (Chinese) model gets Chinese default text', async () => {
   const bytes = tinyModelBytes(Array.from('患者于入院后行胸部CT检查'), 'CHECK', 3);
-  const { server, url } = await startDemoServer({ model: bytes });
-  const profile = mkdtempSync(join(tmpdir(), 'ladtl-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath, headless: true, args: ['--no-sandbox', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
-  try {
-    const page = await context.newPage();
+  await withDemoPage(bytes, true, async (page, url) => {
     await page.goto(url);
     await page.waitForSelector('#status[data-ready], #status[data-error]', { timeout: 60_000 });
     const value = await page.inputValue('#text');
@@ -141,11 +143,7 @@ for (const allowWasm of [true, false]) {
     assert.is(await page.locator('#text').getAttribute('lang'), 'zh');
     mkdirSync('test-artifacts', { recursive: true });
     await page.screenshot({ path: 'test-artifacts/browser-demo-chinese.png', fullPage: true });
-  } finally {
-    await context.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 });
 
 test.run();

@@ -1,5 +1,5 @@
 /**
- * Divergence detection (issue 15, point 8): a loss that explodes (lr 1e6: ~130 → 3e8 at step 2)
+ * Divergence detection (issue 15, point 8): a loss that explodes (lr 1e6 on zh course: ~130 → ~1.9e8 at step 2)
  * stops the run at once naming the step and the term that grew most; a healthy run's late bumps
  * near zero (50× their minimum but far below the starting loss) never trip it; and `ladtl train
  * --lr 1e6` exits 1 with that message instead of reporting success.

@@ -139,7 +139,7 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
       unlock = lockOutput(outDir, `ladtl experiment ${argv.join(' ')}`);
     }
     try {
-      const storedBefore = worker ? {} : storedRunHashes(outDir);
+      const storedBefore = jobs > 1 && !worker ? storedRunHashes(outDir) : {};
       if (jobs > 1 && !worker) {
         // The workers store every run and report their progress; this process then reads the records.
         const code = await runLocalWorkers(cliNodeArguments(), argv, jobs, storedBefore, {

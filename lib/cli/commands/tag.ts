@@ -55,7 +55,7 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
     for (let at = 0; at < sentences.length; at += CHUNK) {
       const chunk = sentences.slice(at, at + CHUNK);
       const results = ner.tagMany(chunk.map((s) => s.input), { tokenize, ...(nbest !== undefined ? { nbest } : {}) });
-      if (ner.model.vocab.chars) long += longTokenCount(results.map((r) => ({ tokens: r.tokens.map((t) => t.text), tags: [], line: 0 })));
+      if (ner.model.vocab.chars) long += longTokenCount(results.map((r) => r.tokens.map((t) => t.text)));
       const out: string[] = [];
       results.forEach((r, i) => out.push(json ? JSON.stringify({ line: chunk[i].line, ...r }) : conllBlock(r)));
       process.stdout.write(out.join('\n') + '\n');

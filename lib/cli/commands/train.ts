@@ -94,15 +94,6 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
       const seed = o.integer('seed');
       const sample = train.slice(0, o.integer('keep-sample', 0)).map((s) => ({ tokens: s.tokens, tags: s.tags }));
       let savedEpoch = 0;
-      const trained = (() => {
-        try {
-          return trainTagger(config, vocab, data, trainOptions);
-        } catch (e) {
-          // The file on disk is the last good model: say so (or that there is none yet).
-          if (e instanceof DivergenceError) throw new Error(`${e.message}; ${savedEpoch ? `${outPath} keeps the best epoch before it (${savedEpoch})` : `no model was saved to ${outPath}`}`);
-          throw e;
-        }
-      });
       const trainOptions: Parameters<typeof trainTagger>[3] = {
         epochs: o.integer('epochs', 1), batchSize: o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS),
         learningRate: o.number('lr', (v) => v > 0, 'a positive number'), clipNorm: o.number('clip', (v) => v >= 0, '>= 0') || undefined,
@@ -126,7 +117,15 @@ export const trainCommand = defineCommand('train', SPECS, (o, argv) => {
           savedEpoch = epoch;
         },
       };
-      const { tagger, dev: bestDev, result } = trained();
+      let trained: ReturnType<typeof trainTagger>;
+      try {
+        trained = trainTagger(config, vocab, data, trainOptions);
+      } catch (e) {
+        // The file on disk is the last good model: say so (or that there is none yet).
+        if (e instanceof DivergenceError) throw new Error(`${e.message}; ${savedEpoch ? `${outPath} keeps the best epoch before it (${savedEpoch})` : `no model was saved to ${outPath}`}`);
+        throw e;
+      }
+      const { tagger, dev: bestDev, result } = trained;
       console.log(`best epoch ${result.bestEpoch} (dev F1 ${bestDev?.f1.toFixed(2)})${result.stoppedEarly ? ', stopped early' : ''}; ${formatDuration((Date.now() - started) / 1000)} in all; model ${outPath}`);
       if (test && testPath) {
         const report = evaluateTagger(tagger, test, encode(testPath, test), vocab);

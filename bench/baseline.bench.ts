@@ -57,6 +57,11 @@ async function casesOf(root: string): Promise<Record<string, () => void>> {
         opt.step();
       },
       decode: (): void => void model.decode(batches[i++ % batches.length]),
+      // Input projections recomputed for every batch (the old tree has no such cache: same call).
+      decodeCold: (): void => {
+        model.encoder.clearInferenceCache?.();
+        model.decode(batches[i++ % batches.length]);
+      },
     };
   };
   const chinese = tagger('none'), words = tagger('cnn');
@@ -67,6 +72,7 @@ async function casesOf(root: string): Promise<Record<string, () => void>> {
     'La-DTL step (source + target batch)': step('la-dtl'),
     'MULT step (source + target batch)': step('mult'),
     'decode (char-level)': chinese.decode,
+    'decode (char-level), cold inference cache': chinese.decodeCold,
   };
 }
 

@@ -177,14 +177,61 @@ function scatterRows(f32: Float32Array, at: number, stride: number, width: numbe
 }
 
 /**
+ * Precomputed input projections of a forward pass (an inference cache, lib/nn/inputProjection.ts):
+ * row `rowOf[b·T + t]` of `table` [rows, 4H] holds x[b, t, 0..columns−1]·W_ih[0..columns−1, :],
+ * computed by `lstmInputProjection` with this module's gemm.
+ */
+export interface InputProjection {
+  table: Float32Array;
+  rowOf: Int32Array;
+  columns: number;
+}
+
+/** Copies the projection rows of every real token into the packed gates (step-major order). */
+function gatherProjection(p: InputProjection, G: number, f32: Float32Array, at: number, sc: Schedule, d: LstmDirectionDims): void {
+  const { T, lengths, reverse } = d;
+  for (let s = 0; s < sc.S; s++) {
+    for (let r = 0; r < sc.counts[s]; r++) {
+      const b = sc.perm[r], from = p.rowOf[b * T + timeOf(lengths, b, s, reverse)] * G;
+      f32.set(p.table.subarray(from, from + G), at + (sc.offsets[s] + r) * G);
+    }
+  }
+}
+
+/**
+ * rows [n, K] · W_ih[0..K−1, :] → [n, 4H] with the gemm of the forward pass, from zero and summing
+ * k in the same order, so that a forward pass given these rows as its `InputProjection` computes
+ * bit for bit what it computes from x.
+ */
+export function lstmInputProjection(rows: Float32Array, n: number, K: number, Wih: Float32Array, G: number): Float32Array {
+  const k = load();
+  if (!k) throw new Error(`lstm: wasm kernels unavailable (${lazyModule.failure()})`);
+  const out = new Float32Array(n * G);
+  if (n === 0 || K === 0) return out;
+  const mem = new Arena('lstm projection');
+  const raw = mem.take(n * K), wRaw = mem.take(K * G), A = mem.take(roundUp(n, MR) * K), W = mem.take(K * G);
+  const C = mem.take((n + MR) * G);
+  const f32 = mem.commit(k.memory);
+  f32.set(rows.subarray(0, n * K), raw);
+  f32.set(Wih.subarray(0, K * G), wRaw);
+  k.packB(wRaw * 4, W * 4, G, K, 4, G * 4);
+  k.packA(raw * 4, A * 4, n, K, K * 4, 4);
+  gemmPacked(k, A * 4, K * MR * 4, W * 4, K * NR * 4, C * 4, G * 4, n, K, G, false);
+  out.set(f32.subarray(C, C + n * G));
+  return out;
+}
+
+/**
  * Forward pass of one direction: h [B, T, H] (zeros at padding) for inputs x [B, T, I], and, when
  * `keep`, what the backward pass needs. Requires `wasmLstmSupports(d)`.
  */
-export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean, out?: RowView): { h: Float32Array; saved: LstmDirectionSaved | null } {
+export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Float32Array, bias: Float32Array, d: LstmDirectionDims, keep: boolean, out?: RowView, projection?: InputProjection): { h: Float32Array; saved: LstmDirectionSaved | null } {
   const k = load();
   if (!k) throw new Error(`lstm: wasm kernels unavailable (${lazyModule.failure()})`);
   const { B, T, I, H } = d;
   const G = 4 * H;
+  const K = projection?.columns ?? 0;
+  if (K < 0 || K > I) throw new Error(`lstm: input projection of ${K} columns for ${I} inputs`);
   const sc = schedule(d.lengths);
   const { N, S, counts, offsets } = sc;
   const hView = out ?? dense(new Float32Array(B * T * H), H);
@@ -200,16 +247,21 @@ export function lstmDirectionForward(x: Float32Array, Wih: Float32Array, Whh: Fl
   const hA = mem.take(roundUp(B, MR) * H), zero = mem.take(B * H);
   const f32 = mem.commit(k.memory);
 
-  f32.set(Wih.subarray(0, I * G), wihRaw);
   f32.set(Whh.subarray(0, H * G), whhRaw);
   f32.set(bias.subarray(0, G), biasAt);
   f32.fill(0, zero, zero + B * H);
-  k.packB(wihRaw * 4, wihP * 4, G, I, 4, G * 4);
   k.packB(whhRaw * 4, whhP * 4, G, H, 4, G * 4);
-  gatherRows(dense(x, I), I, f32, X, I, sc, d);
-  k.packA(X * 4, XA * 4, N, I, I * 4, 4);
-  // Input projection of every real token at once: gates[N, 4H] = X·W_ih (the bias is added by the cell).
-  gemmPacked(k, XA * 4, I * MR * 4, wihP * 4, I * NR * 4, gates * 4, G * 4, N, I, G, false);
+  // Input projection of every real token at once: gates[N, 4H] = X·W_ih (the bias is added by the
+  // cell). With a projection, its rows already hold the sums over the first K inputs, and the gemm
+  // goes on from them over inputs K..I−1: the same float32 sums in the same order, so the same bits.
+  if (projection) gatherProjection(projection, G, f32, gates, sc, d);
+  if (K < I) {
+    f32.set(Wih.subarray(K * G, I * G), wihRaw);
+    k.packB(wihRaw * 4, wihP * 4, G, I - K, 4, G * 4);
+    gatherRows(dense(x, I), I, f32, X, I, sc, d);
+    k.packA((X + K) * 4, XA * 4, N, I - K, I * 4, 4);
+    gemmPacked(k, XA * 4, (I - K) * MR * 4, wihP * 4, (I - K) * NR * 4, gates * 4, G * 4, N, I - K, G, K > 0);
+  }
 
   for (let s = 0; s < S; s++) {
     const rows = counts[s], at = offsets[s];
@@ -331,6 +383,12 @@ export interface BiLstmSaved {
   backward: LstmDirectionSaved | { handle: number };
 }
 
+/** Input projections of both directions (`InputProjection`). */
+export interface BiLstmProjection {
+  forward: InputProjection;
+  backward: InputProjection;
+}
+
 export interface BiLstmGrads {
   dx: Float32Array | null;
   forward: LstmDirectionGrads;
@@ -343,10 +401,10 @@ export interface BiLstmGrads {
  * concatenation). `d.reverse` is ignored. A threaded backend runs the two directions at once instead
  * (lib/backend/threads.ts); this is its single-thread twin.
  */
-export function lstmBidirectionalForward(x: Float32Array, fwd: LstmWeights, bwd: LstmWeights, d: LstmDirectionDims, keep: boolean): { h: Float32Array; saved: BiLstmSaved | null } {
+export function lstmBidirectionalForward(x: Float32Array, fwd: LstmWeights, bwd: LstmWeights, d: LstmDirectionDims, keep: boolean, projection?: BiLstmProjection): { h: Float32Array; saved: BiLstmSaved | null } {
   const h = new Float32Array(d.B * d.T * 2 * d.H);
-  const f = lstmDirectionForward(x, fwd.Wih, fwd.Whh, fwd.bias, { ...d, reverse: false }, keep, { data: h, rowStride: 2 * d.H, offset: 0 });
-  const b = lstmDirectionForward(x, bwd.Wih, bwd.Whh, bwd.bias, { ...d, reverse: true }, keep, { data: h, rowStride: 2 * d.H, offset: d.H });
+  const f = lstmDirectionForward(x, fwd.Wih, fwd.Whh, fwd.bias, { ...d, reverse: false }, keep, { data: h, rowStride: 2 * d.H, offset: 0 }, projection?.forward);
+  const b = lstmDirectionForward(x, bwd.Wih, bwd.Whh, bwd.bias, { ...d, reverse: true }, keep, { data: h, rowStride: 2 * d.H, offset: d.H }, projection?.backward);
   return { h, saved: keep ? { forward: f.saved!, backward: b.saved! } : null };
 }
 

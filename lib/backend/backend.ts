@@ -9,6 +9,8 @@
 import type * as cpu from '../../kernels/cpu/index.ts';
 import type * as wasmLstm from '../../kernels/wasm/lstm.ts';
 
+export type { InputProjection, BiLstmProjection } from '../../kernels/wasm/lstm.ts';
+
 /**
  * A fused LSTM direction (input projection, recurrence and weight gradients in one kernel call each
  * way), which a backend may offer in addition to the per-sequence kernels; `supports` says whether a
@@ -21,6 +23,11 @@ export interface FusedLstmDirection {
   /** Both directions of a Bi-LSTM in one call each way (a threaded backend runs them at once). */
   bidirectionalForward: typeof wasmLstm.lstmBidirectionalForward;
   bidirectionalBackward: typeof wasmLstm.lstmBidirectionalBackward;
+  /**
+   * x[:, :K]·W_ih[:K] with the forward pass's own gemm, for an inference cache of input projections
+   * (lib/nn/inputProjection.ts) that forward passes take as `projection`, with identical results.
+   */
+  inputProjection: typeof wasmLstm.lstmInputProjection;
 }
 
 export interface Backend {

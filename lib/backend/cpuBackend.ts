@@ -9,7 +9,7 @@
 import * as cpu from '../../kernels/cpu/index.ts';
 import type { MatmulFn } from '../../kernels/cpu/index.ts';
 import { matmul as wasmMatmul, wasmMatmulAvailable, describeWasmMatmul } from '../../kernels/wasm/matmul.ts';
-import { lstmDirectionForward, lstmDirectionBackward, lstmBidirectionalForward, lstmBidirectionalBackward, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
+import { lstmDirectionForward, lstmDirectionBackward, lstmBidirectionalForward, lstmBidirectionalBackward, lstmInputProjection, wasmLstmSupports } from '../../kernels/wasm/lstm.ts';
 import { gaussianMmd as wasmGaussianMmd } from '../../kernels/wasm/mmd.ts';
 import { dropoutApply as wasmDropoutApply } from '../../kernels/wasm/dropout.ts';
 import type { Backend, FusedLstmDirection } from './backend.ts';
@@ -29,6 +29,7 @@ export const WASM_KERNELS: SimdKernels = {
   lstmDirection: {
     supports: wasmLstmSupports, forward: lstmDirectionForward, backward: lstmDirectionBackward,
     bidirectionalForward: lstmBidirectionalForward, bidirectionalBackward: lstmBidirectionalBackward,
+    inputProjection: lstmInputProjection,
   },
   gaussianMmd: wasmGaussianMmd,
   dropoutApply: wasmDropoutApply,

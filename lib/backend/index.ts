@@ -1,3 +1,3 @@
-export type { Backend, FusedLstmDirection } from './backend.ts';
+export type { Backend, FusedLstmDirection, InputProjection, BiLstmProjection } from './backend.ts';
 export { jsBackend, makeCpuBackend, makeDefaultCpuBackend } from './cpuBackend.ts';
 export { registerBackend, listBackends, setBackend, getBackend } from './registry.ts';

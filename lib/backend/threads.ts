@@ -22,7 +22,9 @@ export function makeThreadedCpuBackend(): Backend {
     description: `${base.description}; Bi-LSTM directions on 2 threads`,
     lstmDirection: {
       ...base.lstmDirection,
-      bidirectionalForward: (x, f, b, d, keep) => t.forward(x, f, b, d, keep),
+      // With cached input projections (inference), the thread would receive megabytes of rows for a
+      // forward pass that is a third cheaper: one thread does it, with the same results.
+      bidirectionalForward: (x, f, b, d, keep, projection) => (projection ? base.lstmDirection!.bidirectionalForward(x, f, b, d, keep, projection) : t.forward(x, f, b, d, keep)),
       bidirectionalBackward: (dh, saved, x, f, b, d, needDx) => t.backward(dh, saved, x, f, b, d, needDx),
     },
   };

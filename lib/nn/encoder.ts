@@ -4,13 +4,14 @@
  * label-aware MMD.
  */
 import type { Rng } from '../tensor/index.ts';
-import type { Variable } from '../autodiff/index.ts';
+import { isGradEnabled, type Variable } from '../autodiff/index.ts';
 import * as ops from '../ops/index.ts';
 import { Module } from './module.ts';
 import { Embedding } from './embedding.ts';
 import { CharEncoder, type CharMode } from './charEncoder.ts';
 import { Dropout } from './dropout.ts';
 import { BiLstm } from './lstm.ts';
+import { InputProjectionCache } from './inputProjection.ts';
 
 export interface EncoderConfig {
   wordVocabularySize: number;
@@ -44,6 +45,8 @@ export class Encoder extends Module {
   readonly lstm: BiLstm;
   private readonly dropout: Dropout;
   private readonly outputDropout: Dropout | null;
+  /** Inference only: each word's e_w·W_ih, reused across calls while the weights are unchanged. */
+  private readonly projections = new InputProjectionCache();
 
   constructor(readonly config: EncoderConfig, rng: Rng) {
     super();
@@ -55,6 +58,21 @@ export class Encoder extends Module {
     this.lstm = this.child('lstm', new BiLstm(inputDim, config.hidden, rng));
     this.dropout = new Dropout(config.dropout, rng.fork());
     this.outputDropout = config.outputDropout ? new Dropout(config.outputDropout, rng.fork()) : null;
+  }
+
+  /** Cached word-embedding projections of a batch for the Bi-LSTM (inference; float32 weights only). */
+  private inputProjection(wordIds: Int32Array) {
+    const embedding = this.words.table.value.values(), f = this.lstm.forwardLstm.Wih.value.values(), b = this.lstm.backwardLstm.Wih.value.values();
+    if (!(embedding instanceof Float32Array && f instanceof Float32Array && b instanceof Float32Array)) return undefined;
+    return this.projections.lookup(wordIds, { embedding, dim: this.config.wordDim, forwardWih: f, backwardWih: b, gates: 4 * this.config.hidden });
+  }
+
+  /**
+   * Forgets the cached input projections (their memory stays allocated for reuse). Never needed
+   * for correctness, as cached rows are checked against the weights; for cold-start benchmarks.
+   */
+  clearInferenceCache(): void {
+    this.projections.clear();
   }
 
   get outputDim(): number {
@@ -74,7 +92,7 @@ export class Encoder extends Module {
       const c = this.chars.forward({ ids: batch.charIds, lengths: batch.charLengths, tokens: B * T, maxChars: batch.maxChars });
       x = ops.concat([x, ops.reshape(c, [B, T, this.chars.outputDim])], -1);
     }
-    const h = this.lstm.forward(this.dropout.forward(x, training), batch.lengths);
+    const h = this.lstm.forward(this.dropout.forward(x, training), batch.lengths, training || isGradEnabled() ? undefined : this.inputProjection(batch.wordIds));
     return this.outputDropout ? this.outputDropout.forward(h, training) : h;
   }
 }

@@ -4,6 +4,7 @@
  */
 import type { Rng } from '../tensor/index.ts';
 import type { Variable } from '../autodiff/index.ts';
+import type { BiLstmProjection } from '../backend/index.ts';
 import * as ops from '../ops/index.ts';
 import { Module } from './module.ts';
 import { glorotUniform, zeros } from './init.ts';
@@ -45,9 +46,12 @@ export class BiLstm extends Module {
     return 2 * this.hidden;
   }
 
-  /** x [B, T, I] → [B, T, 2H]: both directions as one op (in parallel on a threaded backend). */
-  forward(x: Variable, lengths: Int32Array): Variable {
+  /**
+   * x [B, T, I] → [B, T, 2H]: both directions as one op (in parallel on a threaded backend).
+   * `projection`: cached input projections for inference (./inputProjection.ts).
+   */
+  forward(x: Variable, lengths: Int32Array, projection?: BiLstmProjection): Variable {
     const f = this.forwardLstm, b = this.backwardLstm;
-    return ops.biLstmSequence(x, { Wih: f.Wih, Whh: f.Whh, bias: f.bias }, { Wih: b.Wih, Whh: b.Whh, bias: b.bias }, lengths);
+    return ops.biLstmSequence(x, { Wih: f.Wih, Whh: f.Whh, bias: f.bias }, { Wih: b.Wih, Whh: b.Whh, bias: b.bias }, lengths, projection);
   }
 }

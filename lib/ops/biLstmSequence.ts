@@ -7,7 +7,7 @@
  */
 import { Tensor } from '../tensor/index.ts';
 import { type Variable, recordOp, isGradEnabled } from '../autodiff/index.ts';
-import { getBackend } from '../backend/index.ts';
+import { getBackend, type BiLstmProjection } from '../backend/index.ts';
 import { type Operand, asVariable } from './operand.ts';
 import { lstmSequence, checkLstmArguments } from './lstmSequence.ts';
 import { concat } from './concat.ts';
@@ -24,9 +24,13 @@ export interface LstmDirectionParams {
  * @param forward weights of the left-to-right direction ([I, 4H], [H, 4H], [4H])
  * @param backward weights of the right-to-left direction
  * @param lengths real length of each sentence (1..T)
+ * @param projection for inference only: cached x[:, :, :K]·W_ih[:K] rows of both directions
+ *   (lib/nn/inputProjection.ts), which the fused kernel starts from instead of multiplying those K
+ *   inputs again; the result is the same to the bit. Ignored when gradients are recorded or where
+ *   the fused kernel does not run.
  * @returns [B, T, 2H], zero at padding
  */
-export function biLstmSequence(x: Operand, forward: LstmDirectionParams, backward: LstmDirectionParams, lengths: Int32Array): Variable {
+export function biLstmSequence(x: Operand, forward: LstmDirectionParams, backward: LstmDirectionParams, lengths: Int32Array, projection?: BiLstmProjection): Variable {
   const vx = asVariable(x);
   const f = [forward.Wih, forward.Whh, forward.bias].map((v) => asVariable(v)), b = [backward.Wih, backward.Whh, backward.bias].map((v) => asVariable(v));
   const fused = getBackend().lstmDirection;
@@ -40,7 +44,7 @@ export function biLstmSequence(x: Operand, forward: LstmDirectionParams, backwar
   const d = { B, T, I, H, lengths, reverse: false };
   const parents = [vx, ...f, ...b];
   const keep = isGradEnabled() && parents.some((p) => p.requiresGrad);
-  const { h, saved } = fused.bidirectionalForward(xv, wf, wb, d, keep);
+  const { h, saved } = fused.bidirectionalForward(xv, wf, wb, d, keep, keep ? undefined : projection);
   return recordOp('biLstmSequence', new Tensor(h, [B, T, 2 * H]), parents, (g) => {
     const gv = g.values();
     const grads = fused.bidirectionalBackward(gv instanceof Float32Array ? gv : Float32Array.from(gv), saved!, xv, wf, wb, d, vx.requiresGrad);

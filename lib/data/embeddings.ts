@@ -5,6 +5,9 @@
  */
 import { CorpusError } from './corpusError.ts';
 
+/** The largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
 export interface PretrainedVectors {
   dim: number;
   vectors: Map<string, Float32Array>;
@@ -33,6 +36,9 @@ export function parseEmbeddings(text: string, file: string): PretrainedVectors {
     for (let j = 0; j < dim; j++) {
       const x = Number(values[j]);
       if (values[j] === '' || !Number.isFinite(x)) throw new CorpusError(file, i + 1, `value ${j + 1} of "${token}" is not a finite number: ${JSON.stringify(values[j])}`);
+      // Stored as float32: a larger magnitude would become Infinity and surface later as a
+      // non-finite parameter, far from this line.
+      if (Math.abs(x) > FLOAT32_MAX) throw new CorpusError(file, i + 1, `value ${j + 1} of "${token}" is too large for float32 (|x| ≤ ${FLOAT32_MAX.toExponential(4)}): ${values[j]}`);
       v[j] = x;
     }
     if (vectors.has(token)) throw new CorpusError(file, i + 1, `"${token}" has a second vector`);

@@ -173,7 +173,7 @@ function tokensOf(tokens: readonly string[]): TextToken[] {
   const out: TextToken[] = [];
   let at = 0;
   for (const text of tokens) {
-    if (text === '' || /\s/u.test(text)) throw new Error(`NerTagger.tag: token ${out.length} (${JSON.stringify(text)}) is empty or contains white space`);
+    if (text === '' || /\p{White_Space}/u.test(text)) throw new Error(`NerTagger.tag: token ${out.length} (${JSON.stringify(text)}) is empty or contains white space`);
     out.push({ text, start: at, end: at + text.length });
     at += text.length + 1;
   }

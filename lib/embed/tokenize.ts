@@ -23,9 +23,11 @@ export interface TextToken {
   end: number;
 }
 
-const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-.,][\p{L}\p{M}\p{N}]+)*|[^\s]/gu;
-const CHAR = /[^\s]/gu;
-const SPACED = /[^\s]+/gu;
+// White space is Unicode White_Space, as in the corpus parser (lib/data/conll.ts), not JavaScript's
+// \s, which also counts U+FEFF: a U+FEFF inside the text is a character, kept, never a separator.
+const WORD = /[\p{L}\p{M}\p{N}]+(?:['’\-.,][\p{L}\p{M}\p{N}]+)*|\P{White_Space}/gu;
+const CHAR = /\P{White_Space}/gu;
+const SPACED = /\P{White_Space}+/gu;
 
 /** Splits `text` into tokens by `mode` (see the file comment). */
 export function tokenizeText(text: string, mode: TokenizeMode): TextToken[] {

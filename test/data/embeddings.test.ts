@@ -19,6 +19,9 @@ test('GloVe (no header) and word2vec (count dim header) text', () => {
 test('malformed lines are errors with file:line', () => {
   throwsCorpusError(() => parseEmbeddings('a 1 2\nb 1\n', 'e.txt'), 'e.txt', 2, 'has 1 values, expected 2');
   throwsCorpusError(() => parseEmbeddings('a 1 x\n', 'e.txt'), 'e.txt', 1, 'not a finite number');
+  // Finite in float64 but Infinity in float32: named here, not later as a non-finite parameter.
+  throwsCorpusError(() => parseEmbeddings('a 1 2\nb 3 -1e39\n', 'e.txt'), 'e.txt', 2, 'value 2 of "b"', 'too large for float32', '-1e39');
+  assert.equal(Array.from(parseEmbeddings('a 3.4028234e38 -3.4028234e38\n', 'e.txt').vectors.get('a')!).map(Number.isFinite), [true, true]);
   throwsCorpusError(() => parseEmbeddings('a 1 2\na 3 4\n', 'e.txt'), 'e.txt', 2, 'second vector');
   throwsCorpusError(() => parseEmbeddings('\n\n', 'e.txt'), 'e.txt', null, 'no vectors');
 });

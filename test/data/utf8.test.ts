@@ -17,6 +17,12 @@ test('valid UTF-8 decodes, astral characters included; a leading BOM is kept for
   assert.is(findInvalidUtf8(utf8('\uE13B\u{10FFFF}')), -1);
 });
 
+test('a NUL byte is a file:line error (binary data or UTF-16), wherever it is', () => {
+  throwsCorpusError(() => decodeUtf8(utf8('a\tO\n\nb\u0000c\tO\n'), 'x.tsv'), 'x.tsv', 3, 'NUL byte', 'byte offset 6', 'UTF-16');
+  // UTF-16LE "a\n": 61 00 0a 00
+  throwsCorpusError(() => decodeUtf8(bytes(0x61, 0x00, 0x0a, 0x00), 'u16.txt'), 'u16.txt', 1, 'NUL byte', 'byte offset 1');
+});
+
 test('invalid UTF-8 is a file:line error, not a silent U+FFFD', () => {
   const data = utf8('a\tO\nb\tO\n\nc');
   const bad = new Uint8Array([...data.slice(0, 10), 0xff, ...data.slice(10)]);

@@ -23,6 +23,14 @@ test('tokenizeText chars: every non-space code point, astral characters kept who
   for (const t of tokens) assert.is(text.slice(t.start, t.end), t.text);
 });
 
+test('tokenizeText: U+FEFF is a character, as in the corpus parser; Unicode White_Space separates', () => {
+  // JavaScript's \s would count U+FEFF as space and drop it; the corpora keep it inside tokens.
+  assert.equal(tokenizeText('ab\uFEFFc d', 'spaces').map((t) => t.text), ['ab\uFEFFc', 'd']);
+  assert.equal(tokenizeText('患\uFEFF者', 'chars').map((t) => t.text), ['患', '\uFEFF', '者']);
+  assert.equal(tokenizeText('a\u3000b\u00A0c\u2028d', 'spaces').map((t) => t.text), ['a', 'b', 'c', 'd']);
+  assert.equal(tokenizeText('x\uFEFF1 y', 'words').map((t) => t.text), ['x', '\uFEFF', '1', 'y']);
+});
+
 const model = syntheticModel;
 
 test('NerTagger: entities follow the Viterbi path, offsets point into the text, confidences are probabilities', () => {

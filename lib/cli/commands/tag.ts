@@ -46,9 +46,10 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
       // Only the tokens are used: a file may have the token column alone.
       for (const s of parseConll(text, { file: source, tagColumn: null })) sentences.push({ line: s.line, input: s.tokens });
     } else {
-      text.split('\n').forEach((raw, i) => {
+      // A byte order mark is one only at the very start (dropped); elsewhere U+FEFF is text.
+      text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
         const line = raw.replace(/\r$/, '');
-        if (/\S/u.test(line)) sentences.push({ line: i + 1, input: line });
+        if (/\P{White_Space}/u.test(line)) sentences.push({ line: i + 1, input: line });
       });
     }
     let long = 0;

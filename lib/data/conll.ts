@@ -94,73 +94,95 @@ function checkColumnOption(name: string, value: number | undefined): void {
  * @throws RangeError for invalid options.
  */
 export function parseConll(text: string, options: ConllOptions): Sentence[] {
-  const file = options.file;
-  const scheme = options.scheme ?? 'BIO';
-  const docstart = options.docstart ?? 'skip';
-  const separatorOption = options.separator ?? 'auto';
-  const tokenColumn = options.tokenColumn ?? 0;
-  const tagless = options.tagColumn === null;
-  checkColumnOption('tagColumn', options.tagColumn ?? undefined);
-  checkColumnOption('tokenColumn', options.tokenColumn);
-  if (!isTagScheme(scheme)) throw new RangeError(`parseConll: unknown scheme ${String(scheme)} (use parseTagScheme to read a name)`);
-  if (separatorOption !== 'tab' && separatorOption !== 'space' && separatorOption !== 'auto') {
-    throw new RangeError(`parseConll: separator must be 'tab', 'space' or 'auto', got ${String(separatorOption)}`);
-  }
-  if (docstart !== 'skip' && docstart !== 'error') throw new RangeError(`parseConll: docstart must be 'skip' or 'error', got ${String(docstart)}`);
-  if (options.tagColumn !== undefined && options.tagColumn !== null && options.tagColumn === tokenColumn) {
-    throw new RangeError(`parseConll: tagColumn and tokenColumn are both ${tokenColumn}`);
-  }
-
+  checkConllOptions(options);
   // A BOM is only a BOM at the very start; anywhere else U+FEFF is content (see the module comment).
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const lines = text.split('\n');
+  const parser = new ConllLineParser(options, resolveSeparator(options.separator, lines.some(isTabLine)));
+  const sentences: Sentence[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.endsWith('\r')) lines[i] = l.slice(0, -1);
-    const cr = lines[i].indexOf('\r');
-    if (cr >= 0) {
-      throw new CorpusError(file, i + 1, `stray carriage return (U+000D) at column ${cr + 1}; only LF and CRLF line ends are supported`);
-    }
+    const s = parser.push(lines[i], i + 1);
+    if (s) sentences.push(s);
+  }
+  const last = parser.end();
+  if (last) sentences.push(last);
+  return sentences;
+}
+
+/** Whether a line counts for `separator: 'auto'`: it has a TAB and is not blank. */
+export function isTabLine(line: string): boolean {
+  return line.includes('\t') && !BLANK.test(line);
+}
+
+/** The separator of a file: `'auto'` (or none) is `'tab'` when any of its lines is a TAB line. */
+export function resolveSeparator(option: ConllOptions['separator'], anyTabLine: boolean): 'tab' | 'space' {
+  return option === 'tab' || option === 'space' ? option : anyTabLine ? 'tab' : 'space';
+}
+
+/** Throws RangeError for invalid parser options. */
+export function checkConllOptions(options: ConllOptions): void {
+  const scheme = options.scheme ?? 'BIO', docstart = options.docstart ?? 'skip', separator = options.separator ?? 'auto';
+  checkColumnOption('tagColumn', options.tagColumn ?? undefined);
+  checkColumnOption('tokenColumn', options.tokenColumn);
+  if (!isTagScheme(scheme)) throw new RangeError(`parseConll: unknown scheme ${String(scheme)} (use parseTagScheme to read a name)`);
+  if (separator !== 'tab' && separator !== 'space' && separator !== 'auto') {
+    throw new RangeError(`parseConll: separator must be 'tab', 'space' or 'auto', got ${String(separator)}`);
+  }
+  if (docstart !== 'skip' && docstart !== 'error') throw new RangeError(`parseConll: docstart must be 'skip' or 'error', got ${String(docstart)}`);
+  if (options.tagColumn !== undefined && options.tagColumn !== null && options.tagColumn === (options.tokenColumn ?? 0)) {
+    throw new RangeError(`parseConll: tagColumn and tokenColumn are both ${options.tokenColumn ?? 0}`);
+  }
+}
+
+/**
+ * The parser of {@link parseConll}, one line at a time, for input that does not fit in memory
+ * (`readConllFile` in nodeFiles.ts streams a file through it). The separator is decided by the
+ * caller beforehand (`resolveSeparator`), since `'auto'` depends on the whole file; a leading BOM
+ * is the caller's to drop. Errors are those of `parseConll`, at the same lines.
+ */
+export class ConllLineParser {
+  private readonly file: string;
+  private readonly scheme: TagScheme;
+  private readonly docstart: 'skip' | 'error';
+  private readonly tokenColumn: number;
+  private readonly tagless: boolean;
+  private tokens: string[] = [];
+  private tags: string[] = [];
+  private start = 0;
+  /** Columns of the first token line (all must match), and its line. */
+  private columns = -1;
+  private columnsLine = 0;
+
+  constructor(private readonly options: ConllOptions, private readonly separator: 'tab' | 'space') {
+    checkConllOptions(options);
+    this.file = options.file;
+    this.scheme = options.scheme ?? 'BIO';
+    this.docstart = options.docstart ?? 'skip';
+    this.tokenColumn = options.tokenColumn ?? 0;
+    this.tagless = options.tagColumn === null;
   }
 
-  const separator = separatorOption !== 'auto' ? separatorOption
-    : lines.some((l) => l.includes('\t') && !BLANK.test(l)) ? 'tab' : 'space';
-
-  const sentences: Sentence[] = [];
-  let tokens: string[] = [];
-  let tags: string[] = [];
-  let start = 0;
-  let columns = -1; // set by the first token line
-  let columnsLine = 0;
-
-  const flush = (): void => {
-    if (tokens.length === 0) return;
-    const found = findTagProblem(tags, scheme);
-    if (found !== null) throw new CorpusError(file, start + found.index, `${found.problem} (scheme ${scheme})`);
-    sentences.push({ tokens, tags, line: start });
-    tokens = [];
-    tags = [];
-  };
-
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const line = lines[i];
-    if (BLANK.test(line)) { flush(); continue; }
+  /** Line `lineNo` (1-based) without its LF (a CRLF's CR is allowed): the sentence it ends, if any. */
+  push(raw: string, lineNo: number): Sentence | null {
+    const { file, separator, tokenColumn, tagless, scheme } = this;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const cr = line.indexOf('\r');
+    if (cr >= 0) throw new CorpusError(file, lineNo, `stray carriage return (U+000D) at column ${cr + 1}; only LF and CRLF line ends are supported`);
+    if (BLANK.test(line)) return this.flush();
     if (DOCSTART.test(line)) {
-      if (docstart === 'error') throw new CorpusError(file, lineNo, `-DOCSTART- line (a document separator) is not allowed here (docstart: 'error')`);
-      flush();
-      continue;
+      if (this.docstart === 'error') throw new CorpusError(file, lineNo, `-DOCSTART- line (a document separator) is not allowed here (docstart: 'error')`);
+      return this.flush();
     }
     const fields = separator === 'tab' ? line.split('\t') : line.replace(/^ +| +$/g, '').split(SPACES);
-    if (columns < 0) {
-      columns = fields.length;
-      columnsLine = lineNo;
-    } else if (fields.length !== columns) {
+    if (this.columns < 0) {
+      this.columns = fields.length;
+      this.columnsLine = lineNo;
+    } else if (fields.length !== this.columns) {
       const hint = separator === 'tab' ? ' (TAB-separated)' : ' (space-separated)';
-      throw new CorpusError(file, lineNo, `expected ${columns} columns${hint} as on line ${columnsLine}, found ${fields.length}`);
+      throw new CorpusError(file, lineNo, `expected ${this.columns} columns${hint} as on line ${this.columnsLine}, found ${fields.length}`);
     }
     // Without tags the tag column is -1: never out of range, never the token, never empty.
-    const tagColumn = tagless ? -1 : options.tagColumn ?? fields.length - 1;
+    const tagColumn = tagless ? -1 : this.options.tagColumn ?? fields.length - 1;
     for (const [name, column] of [['token', tokenColumn], ['tag', tagColumn]] as const) {
       if (column >= fields.length) {
         throw new CorpusError(file, lineNo, `${name} column ${column} (0-based) is out of range: the line has ${fields.length} column${fields.length === 1 ? '' : 's'}`);
@@ -186,10 +208,24 @@ export function parseConll(text: string, options: ConllOptions): Sentence[] {
     }
     const checked = checkTag(tag, scheme);
     if (typeof checked === 'string') throw new CorpusError(file, lineNo, checked);
-    if (tokens.length === 0) start = lineNo;
-    tokens.push(token);
-    tags.push(tag);
+    if (this.tokens.length === 0) this.start = lineNo;
+    this.tokens.push(token);
+    this.tags.push(tag);
+    return null;
   }
-  flush();
-  return sentences;
+
+  /** End of input: the last sentence, if it was not ended by a blank line. */
+  end(): Sentence | null {
+    return this.flush();
+  }
+
+  private flush(): Sentence | null {
+    if (this.tokens.length === 0) return null;
+    const found = findTagProblem(this.tags, this.scheme);
+    if (found !== null) throw new CorpusError(this.file, this.start + found.index, `${found.problem} (scheme ${this.scheme})`);
+    const sentence = { tokens: this.tokens, tags: this.tags, line: this.start };
+    this.tokens = [];
+    this.tags = [];
+    return sentence;
+  }
 }

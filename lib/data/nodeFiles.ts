@@ -4,7 +4,8 @@
  * so the browser build never pulls it in. Error messages name the path as given.
  */
 import { readFileSync } from 'node:fs';
-import { parseConll, type ConllOptions, type Sentence } from './conll.ts';
+import { ConllLineParser, checkConllOptions, isTabLine, parseConll, resolveSeparator, type ConllOptions, type Sentence } from './conll.ts';
+import { readLines, MAX_LINE_CHARS } from './nodeLineStream.ts';
 import { parsePairs, type PairsFile } from './pairs.ts';
 import { parseOrderFile } from './subsets.ts';
 import { decodeUtf8 } from './utf8.ts';
@@ -36,6 +37,49 @@ export function readTextFile(path: string): string {
  */
 export function readCorpusFile(path: string, options: Omit<ConllOptions, 'file'> & { file?: string } = {}): Sentence[] {
   return parseConll(readTextFile(path), { ...options, file: options.file ?? path });
+}
+
+/** Most tokens `streamCorpusFile` accepts in one sentence (a sentence is held whole). */
+export const MAX_SENTENCE_TOKENS = 1 << 20;
+
+/**
+ * The sentences of a CoNLL-style corpus one at a time, with `parseConll`'s rules and errors,
+ * holding one sentence and one chunk of the file at a time (`tag` and `eval` on inputs of any
+ * size). Lines over `MAX_LINE_CHARS` and sentences over `MAX_SENTENCE_TOKENS` are refused at their
+ * line. With `separator: 'auto'` a file is read twice: the first pass only looks for a TAB line
+ * (`parseConll` decides over the whole file). Standard input (`source` 0) cannot be read twice:
+ * there the first line that is not blank decides.
+ */
+export function* streamCorpusFile(source: string | 0, options: ConllOptions): Generator<Sentence> {
+  checkConllOptions(options);
+  const { file } = options;
+  let separator: 'tab' | 'space' | undefined;
+  if (options.separator === 'tab' || options.separator === 'space') separator = options.separator;
+  else if (source !== 0) {
+    separator = 'space';
+    for (const { text } of readLines(source, file)) {
+      if (isTabLine(text)) {
+        separator = 'tab';
+        break;
+      }
+    }
+  }
+  let parser = separator ? new ConllLineParser(options, separator) : null;
+  let tokens = 0;
+  for (const { line, text: raw } of readLines(source, file, MAX_LINE_CHARS)) {
+    // A BOM is only a BOM at the very start (as in parseConll).
+    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    parser ??= /\P{White_Space}/u.test(text) ? new ConllLineParser(options, resolveSeparator('auto', isTabLine(text))) : null;
+    const sentence = parser?.push(text, line) ?? null;
+    if (sentence) {
+      tokens = 0;
+      yield sentence;
+    } else if (/\P{White_Space}/u.test(text) && ++tokens > MAX_SENTENCE_TOKENS) {
+      throw new CorpusError(file, line, `sentence longer than ${MAX_SENTENCE_TOKENS} tokens (no blank line for that long; the limit for one sentence)`);
+    }
+  }
+  const last = parser?.end() ?? null;
+  if (last) yield last;
 }
 
 /** Reads and validates a pairs file (see `parsePairs`). */

@@ -34,21 +34,22 @@ export function findInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /**
- * Decodes UTF-8 bytes strictly.
+ * Decodes UTF-8 bytes strictly. `start`: the line and byte offset in the file where `bytes` begin,
+ * for the errors (a whole file by default; a chunk of one when streaming).
  * @throws CorpusError `file:line: invalid UTF-8 ...` at the first invalid byte sequence, and
  *   `file:line: NUL byte ...` at the first zero byte.
  */
-export function decodeUtf8(bytes: Uint8Array, file: string): string {
+export function decodeUtf8(bytes: Uint8Array, file: string, start = { line: 1, byte: 0 }): string {
   // A NUL is valid UTF-8 but never text: binary data, or a UTF-16 file (half its bytes are 0).
   const nul = bytes.indexOf(0);
-  if (nul >= 0) throw new CorpusError(file, lineAt(bytes, nul), `NUL byte (U+0000) at byte offset ${nul}: a text file has none (binary data, or UTF-16? the file must be UTF-8)`);
+  if (nul >= 0) throw new CorpusError(file, start.line - 1 + lineAt(bytes, nul), `NUL byte (U+0000) at byte offset ${start.byte + nul}: a text file has none (binary data, or UTF-16? the file must be UTF-8)`);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     const at = findInvalidUtf8(bytes);
-    const line = lineAt(bytes, Math.max(at, 0));
+    const line = start.line - 1 + lineAt(bytes, Math.max(at, 0));
     const shown = Array.from(bytes.subarray(Math.max(at, 0), Math.max(at, 0) + 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw new CorpusError(file, line, `invalid UTF-8 at byte offset ${at} (bytes ${shown}); the file must be UTF-8`);
+    throw new CorpusError(file, line, `invalid UTF-8 at byte offset ${start.byte + at} (bytes ${shown}); the file must be UTF-8`);
   }
 }
 

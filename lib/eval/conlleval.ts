@@ -179,13 +179,29 @@ class ConllevalCounter {
  * lines. Each sentence's gold and guess must have the same length.
  */
 export function evaluateSentences(pairs: readonly SentencePair[], options: EvaluateOptions = {}): EvalResult {
-  const rules = options.rules ?? 'conlleval';
-  if (rules !== 'conlleval' && rules !== 'iobes') {
-    throw new Error(`evaluateSentences: rules must be 'conlleval' or 'iobes', got ${JSON.stringify(rules)}`);
+  const scores = new SentenceScorer(options);
+  for (const pair of pairs) scores.add(pair);
+  return scores.finish();
+}
+
+/**
+ * `evaluateSentences` one sentence at a time, for corpora streamed rather than held in memory:
+ * `add` each sentence in file order, then `finish` once.
+ */
+export class SentenceScorer {
+  private readonly counter: ConllevalCounter;
+  private sentences = 0;
+
+  constructor(options: EvaluateOptions = {}) {
+    const rules = options.rules ?? 'conlleval';
+    if (rules !== 'conlleval' && rules !== 'iobes') {
+      throw new Error(`evaluateSentences: rules must be 'conlleval' or 'iobes', got ${JSON.stringify(rules)}`);
+    }
+    this.counter = new ConllevalCounter(rules);
   }
-  const counter = new ConllevalCounter(rules);
-  pairs.forEach((pair, s) => {
-    const { gold, guess } = pair;
+
+  add({ gold, guess }: SentencePair): void {
+    const s = this.sentences++;
     if (gold.length !== guess.length) {
       throw new Error(`evaluateSentences: sentence ${s} has ${gold.length} gold tags but ${guess.length} guessed tags`);
     }
@@ -193,11 +209,14 @@ export function evaluateSentences(pairs: readonly SentencePair[], options: Evalu
       if (typeof gold[i] !== 'string' || typeof guess[i] !== 'string') {
         throw new TypeError(`evaluateSentences: sentence ${s}, token ${i}: tags must be strings`);
       }
-      counter.token(gold[i], guess[i]);
+      this.counter.token(gold[i], guess[i]);
     }
-    counter.boundary();
-  });
-  return counter.finish();
+    this.counter.boundary();
+  }
+
+  finish(): EvalResult {
+    return this.counter.finish();
+  }
 }
 
 /** The report conlleval prints (default mode), byte for byte, ending with "\n". */

@@ -20,6 +20,7 @@ export {
   ConllevalParseError,
   conllevalScores,
   evaluateSentences,
+  SentenceScorer,
   formatConllevalReport,
   parseConllevalInput,
 } from './conlleval.ts';

@@ -40,8 +40,10 @@ export interface ProjectionWeights {
 }
 
 export class InputProjectionCache {
-  /** Slot of each cached word id. */
-  private slotOf = new Map<number, number>();
+  /** Slot of each word id's cached rows, −1 when none; `seenIn`: the last lookup that met the id. */
+  private slotOf = new Int32Array(0);
+  private seenIn = new Int32Array(0);
+  private calls = 0;
   /** Per slot: the forward and backward rows [., G] and the embedding row they came from [., D]. */
   private forwardRows: Float32Array = new Float32Array(0);
   private backwardRows: Float32Array = new Float32Array(0);
@@ -68,32 +70,43 @@ export class InputProjectionCache {
     const project = getBackend().lstmDirection?.inputProjection;
     if (!project) return undefined;
     this.validateWeights(w);
-    const { embedding, dim: D } = w;
-    const distinct = [...new Set(wordIds)];
-    let missing = distinct.filter((id) => {
-      const slot = this.slotOf.get(id);
-      return slot === undefined || !bitwiseEqual(this.sources, slot * D, embedding, id * D, D);
-    });
-    const fresh = missing.filter((id) => !this.slotOf.has(id)).length;
+    const { embedding, dim: D, gates: G } = w;
+    const V = embedding.length / D;
+    if (this.slotOf.length !== V) this.resetSlots(V);
+    // The batch's distinct words, and those without a valid row (new, or their embedding changed).
+    const call = ++this.calls;
+    const distinct: number[] = [];
+    let missing: number[] = [];
+    let fresh = 0;
+    for (let i = 0; i < wordIds.length; i++) {
+      const id = wordIds[i];
+      if (this.seenIn[id] === call) continue;
+      this.seenIn[id] = call;
+      distinct.push(id);
+      const slot = this.slotOf[id];
+      if (slot < 0) fresh++;
+      if (slot < 0 || !sameBits(this.sources, slot * D, embedding, id * D, D)) missing.push(id);
+    }
     if (this.used + fresh > this.capacity()) {
       this.clear();
       missing = distinct;
+      fresh = distinct.length;
     }
-    this.reserve(this.used + missing.filter((id) => !this.slotOf.has(id)).length);
+    this.reserve(this.used + fresh);
     if (missing.length > 0) {
       const rows = new Float32Array(missing.length * D);
       missing.forEach((id, j) => rows.set(embedding.subarray(id * D, id * D + D), j * D));
-      const G = w.gates;
       const f = project(rows, missing.length, D, w.forwardWih, G), b = project(rows, missing.length, D, w.backwardWih, G);
       missing.forEach((id, j) => {
-        let slot = this.slotOf.get(id);
-        if (slot === undefined) this.slotOf.set(id, (slot = this.used++));
+        if (this.slotOf[id] < 0) this.slotOf[id] = this.used++;
+        const slot = this.slotOf[id];
         this.forwardRows.set(f.subarray(j * G, j * G + G), slot * G);
         this.backwardRows.set(b.subarray(j * G, j * G + G), slot * G);
         this.sources.set(rows.subarray(j * D, j * D + D), slot * D);
       });
     }
-    const rowOf = Int32Array.from(wordIds, (id) => this.slotOf.get(id)!);
+    const rowOf = new Int32Array(wordIds.length);
+    for (let i = 0; i < wordIds.length; i++) rowOf[i] = this.slotOf[wordIds[i]];
     return {
       forward: { table: this.forwardRows, rowOf, columns: D },
       backward: { table: this.backwardRows, rowOf, columns: D },
@@ -102,7 +115,13 @@ export class InputProjectionCache {
 
   /** Forgets every row. */
   clear(): void {
-    this.slotOf.clear();
+    this.slotOf.fill(-1);
+    this.used = 0;
+  }
+
+  private resetSlots(vocabulary: number): void {
+    this.slotOf = new Int32Array(vocabulary).fill(-1);
+    this.seenIn = new Int32Array(vocabulary);
     this.used = 0;
   }
 
@@ -115,7 +134,7 @@ export class InputProjectionCache {
   private validateWeights(w: ProjectionWeights): void {
     const n = w.dim * w.gates;
     const same = w.dim === this.dim && w.gates === this.gates &&
-      bitwiseEqual(this.forwardWih, 0, w.forwardWih, 0, n) && bitwiseEqual(this.backwardWih, 0, w.backwardWih, 0, n);
+      sameBits(this.forwardWih, 0, w.forwardWih, 0, n) && sameBits(this.backwardWih, 0, w.backwardWih, 0, n);
     if (same) return;
     this.clear();
     this.dim = w.dim;
@@ -143,10 +162,22 @@ export class InputProjectionCache {
   }
 }
 
-/** a[i..i+n) and b[j..j+n) hold the same bits (NaN payloads and signed zeros included). */
-function bitwiseEqual(a: Float32Array, i: number, b: Float32Array, j: number, n: number): boolean {
+/**
+ * Whether a[i..i+n) and b[j..j+n) may be taken for one another here: the same bits, except that
+ * +0 and −0 may pass for each other (compared eight bytes at a time as float64 where aligned),
+ * which cannot change a projection: a signed-zero product added to a sum that starts at +0 leaves
+ * the same bits. NaNs never compare equal, so a NaN row is recomputed every time (never wrong).
+ */
+function sameBits(a: Float32Array, i: number, b: Float32Array, j: number, n: number): boolean {
   if (a.length < i + n || b.length < j + n) return false;
-  const x = new Int32Array(a.buffer, a.byteOffset + 4 * i, n), y = new Int32Array(b.buffer, b.byteOffset + 4 * j, n);
-  for (let k = 0; k < n; k++) if (x[k] !== y[k]) return false;
+  const ao = a.byteOffset + 4 * i, bo = b.byteOffset + 4 * j;
+  let k = 0;
+  if (ao % 8 === 0 && bo % 8 === 0 && n >= 2) {
+    const half = n >> 1;
+    const x = new Float64Array(a.buffer, ao, half), y = new Float64Array(b.buffer, bo, half);
+    for (; k < half; k++) if (x[k] !== y[k]) return false;
+    k = 2 * half;
+  }
+  for (; k < n; k++) if (a[i + k] !== b[j + k]) return false;
   return true;
 }

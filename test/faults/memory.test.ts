@@ -5,11 +5,13 @@
  * 10,000-character token passed 16.8 GB, and one 1 MB line of 190,000 tokens took `tag` to 3.4 GB.
  *   - a 10,000-character token in a 200-sentence corpus: `train` (char CNN) and `eval` say once on
  *     stderr that the character encoder sees its first 100 characters;
- *   - a 1 MB line of 190,000 tokens: `tag` decodes it in windows and tags every token.
+ *   - a 1 MB line of 190,000 tokens: `tag` decodes it in windows and tags every token;
+ *   - inputs are streamed: `eval` and `tag` on a 320 MB file peak below the file's size (reading
+ *     it whole took over twice its size), and a line over the 1 MiB limit is refused at its line.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -59,6 +61,36 @@ test('a 1 MB line of 190,000 tokens: tag stays under 1 GiB and tags every token'
   assert.is(r.status, 0, r.stderr);
   assert.ok(r.peak < GiB, `tag peaked at ${(r.peak / 2 ** 20).toFixed(0)} MiB`);
   assert.is(r.stdout.trim().split('\n').length, 190_000);
+});
+
+test('a 320 MB input is streamed: eval and tag peak below its size and find every sentence', () => {
+  // Mostly lines of white space (blank, so cheap to decode), with a real sentence every 10 MB.
+  const big = join(dir, 'big.tsv');
+  const blank = Buffer.from(`${' '.repeat(99)}\n`.repeat(100_000)); // 10 MB of blank lines
+  const fd = openSync(big, 'w');
+  for (let i = 0; i < 32; i++) {
+    writeSync(fd, blank);
+    writeSync(fd, 'the\tO\npatient\tO\n\n');
+  }
+  closeSync(fd);
+  const size = 32 * (blank.length + 20);
+  const e = ladtl(['eval', '--model', model, '--test', big]);
+  assert.is(e.status, 0, e.stderr);
+  assert.ok(e.peak < size, `eval peaked at ${(e.peak / 2 ** 20).toFixed(0)} MiB on a ${(size / 2 ** 20).toFixed(0)} MiB file`);
+  assert.match(e.stdout, /^processed 64 tokens with 0 phrases/);
+  const t = ladtl(['tag', '--model', model, '--input', big, '--input-format', 'conll', '--format', 'json']);
+  assert.is(t.status, 0, t.stderr);
+  assert.ok(t.peak < size, `tag peaked at ${(t.peak / 2 ** 20).toFixed(0)} MiB`);
+  const lines = t.stdout.trim().split('\n').map((l) => JSON.parse(l).line);
+  assert.equal(lines, Array.from({ length: 32 }, (_, i) => (i + 1) * 100_001 + i * 2));
+});
+
+test('a line over the 1 MiB limit is refused with its file, line and the limit', () => {
+  const input = join(dir, 'overlong.txt');
+  writeFileSync(input, `short line\n${'a '.repeat(600_000)}\nlast\n`);
+  const r = ladtl(['tag', '--model', model, '--input', input]);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, `${input}:2: line longer than 1048576 characters`);
 });
 
 test.run();

@@ -7,11 +7,16 @@
  * and confidence), plus the input line. `--nbest K` adds the K most probable labellings with their
  * probabilities: in JSON as `nbest`, in CoNLL as K tag columns under a `# nbest p1 … pK` line (the
  * layout NCRF++ uses).
+ *
+ * The input is streamed: read a chunk at a time and tagged `CHUNK` sentences at a time, so memory
+ * does not grow with it; a line over `MAX_LINE_CHARS` (or a CoNLL sentence over
+ * `MAX_SENTENCE_TOKENS`) is refused with its line.
  */
-import { readFileSync } from 'node:fs';
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { parseConll, decodeUtf8, longTokenCount } from '../../data/index.ts';
+import { longTokenCount } from '../../data/index.ts';
+import { readLines } from '../../data/nodeLineStream.ts';
+import { streamCorpusFile } from '../../data/nodeFiles.ts';
 import { longTokenNote } from '../corpus.ts';
 import { NerTagger, type TagResult, type TokenizeMode } from '../../embed/index.ts';
 import type { OptionSpec } from '../args.ts';
@@ -39,32 +44,42 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
     const json = o.choice('format', ['conll', 'json'] as const) === 'json';
     const nbest = o.has('nbest') ? o.integer('nbest', 1) : undefined;
     const tokenize: TokenizeMode = split === 'auto' ? (ner.tokenizeMode === 'chars' ? 'chars' : 'spaces') : split;
-    const text = decodeUtf8(readFileSync(inputPath ?? 0), source);
     // Sentences as (input line, text or tokens); blank lines are not sentences.
-    const sentences: { line: number; input: string | string[] }[] = [];
-    if (inputFormat === 'conll') {
+    const sentences = inputFormat === 'conll'
       // Only the tokens are used: a file may have the token column alone.
-      for (const s of parseConll(text, { file: source, tagColumn: null })) sentences.push({ line: s.line, input: s.tokens });
-    } else {
-      // A byte order mark is one only at the very start (dropped); elsewhere U+FEFF is text.
-      text.replace(/^\uFEFF/, '').split('\n').forEach((raw, i) => {
-        const line = raw.replace(/\r$/, '');
-        if (/\P{White_Space}/u.test(line)) sentences.push({ line: i + 1, input: line });
-      });
-    }
+      ? mapIterable(streamCorpusFile(inputPath ?? 0, { file: source, tagColumn: null }), (s) => ({ line: s.line, input: s.tokens as string | string[] }))
+      : textLines(inputPath ?? 0, source);
     let long = 0;
-    for (let at = 0; at < sentences.length; at += CHUNK) {
-      const chunk = sentences.slice(at, at + CHUNK);
+    let chunk: { line: number; input: string | string[] }[] = [];
+    const flush = (): void => {
       const results = ner.tagMany(chunk.map((s) => s.input), { tokenize, ...(nbest !== undefined ? { nbest } : {}) });
       if (ner.model.vocab.chars) long += longTokenCount(results.map((r) => r.tokens.map((t) => t.text)));
       const out: string[] = [];
       results.forEach((r, i) => out.push(json ? JSON.stringify({ line: chunk[i].line, ...r }) : conllBlock(r)));
       process.stdout.write(out.join('\n') + '\n');
+      chunk = [];
+    };
+    for (const s of sentences) {
+      chunk.push(s);
+      if (chunk.length >= CHUNK) flush();
     }
+    if (chunk.length > 0) flush();
     const note = longTokenNote(source, long);
     if (note) console.error(note);
     return 0;
 });
+
+/** The non-blank lines of the input, numbered; a byte order mark is one only at the very start (dropped). */
+function* textLines(source: string | 0, file: string): Generator<{ line: number; input: string }> {
+  for (const { line, text } of readLines(source, file)) {
+    const input = (line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r$/, '');
+    if (/\P{White_Space}/u.test(input)) yield { line, input };
+  }
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, f: (item: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
 
 /** One sentence as CoNLL: token TAB tag (TAB the other n-best tags), then a blank line. */
 function conllBlock(r: TagResult): string {

@@ -87,6 +87,10 @@ test('train writes a model that eval and tag can use', async () => {
   const only = await run(['tag', '--model', model, '--input-format', 'conll'], 'the\npatient\nhas\nasthma\n.\n');
   assert.is(only.code, 0, only.err);
   assert.equal(only.out, c.out);
+  // A byte order mark is dropped at the very start only; a U+FEFF inside the text stays in its token (point 9).
+  const bom = await run(['tag', '--model', model], '\uFEFFthe pat\uFEFFient\n');
+  assert.is(bom.code, 0, bom.err);
+  assert.equal(bom.out.trim().split('\n').map((l) => l.split('\t')[0]), ['the', 'pat\uFEFFient']);
 });
 
 test('usage errors: missing option, unknown option, bad number, unknown command', async () => {

@@ -36,6 +36,14 @@ export const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'print the result table of stored experiment runs and write its report (tables, summary, figures, HTML page)',
     load: async () => (await import('./commands/report.ts')).reportCommand,
   },
+  worker: {
+    summary: 'train the runs of grids submitted with experiment --queue (one of any number of machines)',
+    load: async () => (await import('./commands/worker.ts')).workerCommand,
+  },
+  queue: {
+    summary: 'status or clean of a grid queue (experiment --queue, worker)',
+    load: async () => (await import('./commands/queue.ts')).queueCommand,
+  },
   backends: {
     summary: 'list the compute backends and what each one runs on',
     load: async () => (await import('./commands/backends.ts')).backendsCommand,

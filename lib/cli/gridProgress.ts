@@ -12,11 +12,13 @@
  * time of the finished runs predicts that of the others: elapsed × cost left / cost done.
  */
 import { formatDuration } from './progress.ts';
+import type { RunRecord } from '../experiment/index.ts';
+import type { RunProgress } from '../experiment/runOrReuse.ts';
 
 /** What a worker reports about the runs of the grid; `run` is the run's record path (its identity). */
 export type GridEvent =
   | { kind: 'done-before'; run: string }
-  | { kind: 'progress'; run: string; label: string; phase: string; epoch: number; epochs: number; step: number; loss: number; tokensPerSecond: number; etaSeconds: number }
+  | ({ kind: 'progress'; run: string } & RunProgress)
   | { kind: 'finished'; run: string };
 
 export interface GridDisplayOptions {
@@ -55,7 +57,7 @@ export class GridDisplay {
   /** A line that stays (a run's result, a worker's message); `job` prefixes it when there are several. */
   line(text: string, job: number | null = null, stream: NodeJS.WritableStream = this.o.out): void {
     this.clear();
-    stream.write(`${job !== null && this.o.jobs > 1 ? `[job ${job + 1}] ` : ''}${text}\n`);
+    stream.write(`${job !== null && this.jobs.length > 1 ? `[job ${job + 1}] ` : ''}${text}\n`);
     this.draw(true);
   }
 
@@ -67,13 +69,14 @@ export class GridDisplay {
     }
     if (e.kind === 'finished') {
       this.done.add(e.run);
-      this.jobs[job] = null;
+      if (job < this.jobs.length) this.jobs[job] = null;
       if (!this.tty) this.o.live.write(`${this.gridLine()}\n`);
       this.draw(true);
       return;
     }
     const eta = Number.isFinite(e.etaSeconds) ? `, ETA ${formatDuration(e.etaSeconds)}` : '';
     const text = `${e.label}: ${e.phase} epoch ${e.epoch}/${e.epochs}, step ${e.step}, loss ${e.loss.toFixed(3)}, ${e.tokensPerSecond.toFixed(0)} tok/s${eta}`;
+    while (this.jobs.length <= job) this.jobs.push(null); // a queue's runs come and go: slots grow
     const state = this.jobs[job];
     if (state && state.run === e.run) state.text = text;
     else this.jobs[job] = { run: e.run, text, lastPlain: this.now() };
@@ -83,7 +86,7 @@ export class GridDisplay {
       const s = this.jobs[job]!;
       if (this.now() - s.lastPlain >= (this.o.plainEverySeconds ?? 60) * 1000) {
         s.lastPlain = this.now();
-        this.o.live.write(`${this.o.jobs > 1 ? `[job ${job + 1}] ` : ''}${text}\n`);
+        this.o.live.write(`${this.jobs.length > 1 ? `[job ${job + 1}] ` : ''}${text}\n`);
       }
     }
   }
@@ -128,7 +131,7 @@ export class GridDisplay {
     this.lastDraw = t;
     this.clear();
     const width = Math.max(20, (this.o.live.columns ?? 120) - 1);
-    const lines = [this.gridLine(), ...this.jobs.map((j, k) => `${this.o.jobs > 1 ? `job ${k + 1}: ` : ''}${j ? j.text : 'idle'}`)];
+    const lines = [this.gridLine(), ...this.jobs.map((j, k) => `${this.jobs.length > 1 ? `job ${k + 1}: ` : ''}${j ? j.text : 'idle'}`)];
     this.o.live.write(lines.map((l) => cut(l, width)).join('\n') + '\n');
     this.drawnLines = lines.length;
   }
@@ -138,4 +141,9 @@ export class GridDisplay {
 export function cut(text: string, width: number): string {
   const chars = Array.from(text);
   return chars.length <= width ? text : chars.slice(0, width - 1).join('') + '…';
+}
+
+/** The line that reports a finished run. */
+export function resultLine(tag: string, r: RunRecord): string {
+  return `${tag}: test F1 ${r.testF1.toFixed(2)} (P ${r.testPrecision.toFixed(2)}, R ${r.testRecall.toFixed(2)}), dev F1 ${r.devF1.toFixed(2)} at epoch ${r.bestEpoch}, ${formatDuration(r.seconds)}`;
 }

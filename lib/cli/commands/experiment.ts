@@ -10,26 +10,22 @@ import { mkdirSync } from 'node:fs';
 import { lockOutput } from '../../io/outputLock.ts';
 import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts';
 import { OPTIMIZERS } from '../../train/index.ts';
-import { PROTOCOLS, lookupProtocol, prepareColumn, executeRun, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
+import { PROTOCOLS, lookupProtocol, prepareColumn, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
-import { readRecord, storedRunHashes, writeJsonAtomic, fileCheckpointStore } from '../../experiment/runStore.ts';
+import { storedRunHashes, readRecord } from '../../experiment/runStore.ts';
+import { parseRedisUrl } from '../../experiment/queue/redisUrl.ts';
+import type { QueuedRun } from '../queueSubmit.ts';
+import { runOrReuse, runLabel } from '../../experiment/runOrReuse.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
 import { writeReport } from '../../experiment/writeReport.ts';
-import { UsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
+import { UsageError, parseOptions, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
 import { formatDuration } from '../progress.ts';
-import { GridDisplay, type GridEvent } from '../gridProgress.ts';
+import { GridDisplay, resultLine, type GridEvent } from '../gridProgress.ts';
 import { cliNodeArguments } from '../entry.ts';
 
-const SPECS: Record<string, OptionSpec> = {
-  pair: { type: 'string', value: 'ID[,ID]', help: '(required, or --source and --target) transfer pair(s) from the pairs file' },
-  pairs: { type: 'string', value: 'FILE', help: 'pairs file (default: DATA/pairs.json)' },
-  data: { type: 'string', value: 'DIR', help: 'folder of the corpora (default: $LADTL_DATA or ../shared/data)' },
-  source: { type: 'string', value: 'DIR', help: 'source corpus folder (instead of --pair)' },
-  target: { type: 'string', value: 'DIR', help: 'target corpus folder (instead of --pair)' },
-  'target-fraction': { type: 'string', value: 'P[,P]', help: 'fractions of target train used', default: '0.1' },
-  methods: { type: 'string', value: 'all|M[,M]', help: `methods: ${Object.keys(METHODS).join(', ')}`, default: 'all' },
-  seeds: { type: 'string', value: 'N', help: 'seeds 1..N per configuration', default: '1' },
+/** The options that make a grid's settings (`settingsOf`): what a queue job carries to its worker. */
+const SETTINGS_SPECS: Record<string, OptionSpec> = {
   protocol: { type: 'string', value: Object.keys(PROTOCOLS).join('|'), help: 'training protocol: every method\'s budget in source passes and its dev evaluations (docs/method.md); replaces the four options below' },
   epochs: { type: 'string', value: 'N', help: 'epochs (joint methods: passes over the target subset)', default: '30' },
   'pretrain-epochs': { type: 'string', value: 'N', help: 'INIT: epochs of source pre-training; source-only: epochs over the source', default: '3' },
@@ -45,10 +41,37 @@ const SPECS: Record<string, OptionSpec> = {
   'max-per-label': { type: 'string', value: 'N', help: 'La-MMD: at most N tokens per label and side (seeded sample)', default: '256' },
   unbiased: { type: 'boolean', help: 'unbiased MMD estimator (default: biased, as the authors)' },
   'check-finite': { type: 'boolean', help: 'check every op for NaN/Inf and name the first one (slower)' },
+};
+
+const SPECS: Record<string, OptionSpec> = {
+  pair: { type: 'string', value: 'ID[,ID]', help: '(required, or --source and --target) transfer pair(s) from the pairs file' },
+  pairs: { type: 'string', value: 'FILE', help: 'pairs file (default: DATA/pairs.json)' },
+  data: { type: 'string', value: 'DIR', help: 'folder of the corpora (default: $LADTL_DATA or ../shared/data)' },
+  source: { type: 'string', value: 'DIR', help: 'source corpus folder (instead of --pair)' },
+  target: { type: 'string', value: 'DIR', help: 'target corpus folder (instead of --pair)' },
+  'target-fraction': { type: 'string', value: 'P[,P]', help: 'fractions of target train used', default: '0.1' },
+  methods: { type: 'string', value: 'all|M[,M]', help: `methods: ${Object.keys(METHODS).join(', ')}`, default: 'all' },
+  seeds: { type: 'string', value: 'N', help: 'seeds 1..N per configuration', default: '1' },
+  ...SETTINGS_SPECS,
   out: { type: 'string', value: 'DIR', help: 'results folder (runs are resumed from it)', default: 'runs/experiment' },
   jobs: { type: 'string', value: 'N', help: 'runs in parallel, one process each (one per core pays)', default: '1' },
+  queue: { type: 'string', value: 'URL', help: 'run the grid on a Redis queue (redis://HOST:PORT[/DB], rediss:// for TLS) served by `ladtl worker` processes on any machines (docs/distributed.md)' },
   worker: { type: 'string', value: 'K/N', help: '(internal) run worker K of N: its share of the pending runs (balanced by method cost), no table' },
 };
+
+/** The grid's settings from `experiment` options (a queue job's `options`), validated as on the command line. */
+export function settingsFromArguments(args: string[]): ExperimentSettings {
+  return settingsOf(parseOptions('experiment', args, SETTINGS_SPECS));
+}
+
+/** The settings options given on this command line, as arguments (what a queue job carries). */
+function settingArguments(o: ParsedOptions): string[] {
+  return Object.entries(SETTINGS_SPECS).flatMap(([name, spec]) => {
+    if (!o.has(name)) return [];
+    if (spec.type === 'boolean') return o.boolean(name) ? [`--${name}`] : [];
+    return [`--${name}`, o.string(name)];
+  });
+}
 
 function fractions(o: ParsedOptions): number[] {
   return o.string('target-fraction').split(',').map((raw) => {
@@ -108,6 +131,16 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
     if (worker && !(Number.isInteger(workerIndex) && Number.isInteger(workerCount) && workerIndex >= 0 && workerIndex < workerCount)) {
       throw new UsageError(`ladtl experiment: --worker must be K/N with 0 <= K < N, got "${worker}"`);
     }
+    const queueUrl = o.optionalString('queue');
+    if (queueUrl !== undefined) {
+      if (jobs > 1 || worker) throw new UsageError('ladtl experiment: --queue hands the runs to `ladtl worker` processes; drop --jobs');
+      if (o.has('source') || o.has('target')) throw new UsageError('ladtl experiment: --queue needs --pair (workers find a pair by its id in their own pairs file)');
+      try {
+        parseRedisUrl(queueUrl);
+      } catch (e) {
+        throw new UsageError(`ladtl experiment: ${(e as Error).message}`);
+      }
+    }
     const outDir = resolve(o.string('out'));
     const methods: MethodSpec[] = parseMethods(o.string('methods'));
     const fracs = fractions(o);
@@ -155,6 +188,7 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
       const mine = worker ? assignRuns(runs, snapshot, workerCount)[workerIndex] : null;
       const records: RunRecord[] = [];
       const columns: string[] = [];
+      const queued: QueuedRun[] = [];
       for (const pair of pairs) {
         for (const fraction of fracs) {
           columns.push(columnName(pair.spec.id, fraction));
@@ -162,43 +196,49 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
           const c = column.corpus.counts;
           if (!afterWorkers) say(`${pair.spec.id} @${fraction}: source train ${c.sourceTrain}, target train ${c.targetTrain}, dev ${c.targetDev}, test ${c.targetTest} sentences; labels ${column.config.labels.join(' ')}; char ${column.char}${settings.protocol ? `; protocol ${settings.protocol.name}` : ''}`);
           for (const run of runs.filter((r) => r.pair === pair.spec.id && r.fraction === fraction)) {
-            const { method, seed, file } = run;
-            const tag = `${pair.spec.id} @${fraction} ${method.name} seed ${seed}`;
+            const { file } = run;
+            const tag = runLabel(run);
             if (worker && snapshot[file] === column.configHash) {
               if (workerIndex === 0) reportEvent({ kind: 'done-before', run: file });
               continue;
             }
             if (worker && !mine!.has(file)) continue;
-            const stored = readRecord(file, (line) => console.error(line));
-            if (stored?.configHash === column.configHash) {
-              records.push(stored);
-              if (!afterWorkers || storedBefore[file] === column.configHash) {
+            if (queueUrl !== undefined) {
+              const stored = readRecord(file, (line) => console.error(line));
+              if (stored?.configHash === column.configHash) {
+                records.push(stored);
                 say(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
+                reportEvent({ kind: 'done-before', run: file });
+              } else {
+                queued.push({ run, column });
+              }
+              continue;
+            }
+            const { record, before } = runOrReuse(column, run, settings, {
+              say, warn: (line) => console.error(line),
+              onProgress: (p) => reportEvent({ kind: 'progress', run: file, ...p }),
+            });
+            records.push(record);
+            if (before) {
+              if (!afterWorkers || storedBefore[file] === column.configHash) {
+                say(`${tag}: done before (test F1 ${record.testF1.toFixed(2)})`);
                 reportEvent({ kind: 'done-before', run: file });
               }
               continue;
             }
-            if (stored) say(`${file}: configuration changed, running again`);
-            let phase = '', phaseStart = 0, phaseStartStep = 0;
-            const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, (line) => console.error(line));
-            const record = executeRun(column, method, seed, settings, {
-              checkpoints,
-              log: (line) => say(`${tag}: ${line}`),
-              onStep: (p) => {
-                const t = Date.now();
-                if (p.phase !== phase) { phase = p.phase; phaseStart = t; phaseStartStep = p.globalStep - 1; }
-                // The rest of this phase at its pace so far (steps per epoch are about constant within a phase).
-                const done = p.globalStep - phaseStartStep, all = p.epochs * p.stepsInEpoch - phaseStartStep;
-                const eta = done >= 3 ? ((t - phaseStart) / 1000) * Math.max(0, all - done) / done : NaN;
-                reportEvent({ kind: 'progress', run: file, label: tag, phase: p.phase, epoch: p.epoch, epochs: p.epochs, step: p.globalStep, loss: p.meanLoss, tokensPerSecond: p.tokensPerSecond, etaSeconds: eta });
-              },
-            });
-            writeJsonAtomic(file, record);
-            checkpoints.clear();
-            records.push(record);
-            say(`${tag}: test F1 ${record.testF1.toFixed(2)} (P ${record.testPrecision.toFixed(2)}, R ${record.testRecall.toFixed(2)}), dev F1 ${record.devF1.toFixed(2)} at epoch ${record.bestEpoch}, ${formatDuration(record.seconds)}`);
+            say(resultLine(tag, record));
             reportEvent({ kind: 'finished', run: file });
           }
+        }
+      }
+      if (queueUrl !== undefined && queued.length > 0) {
+        const { submitAndFollow } = await import('../queueSubmit.ts');
+        const { records: finished, failures } = await submitAndFollow(queueUrl, queued, settingArguments(o), display!);
+        records.push(...finished);
+        if (failures.length > 0) {
+          display!.finish();
+          console.error(`${failures.length} run${failures.length === 1 ? '' : 's'} failed on the queue (submit the grid again to retry):\n${failures.map((f) => `  ${f}`).join('\n')}`);
+          return 1;
         }
       }
       display?.finish();

@@ -54,8 +54,11 @@ export function preparePair(pair: LoadedPair, fraction: number, charOption: Expe
   return { corpus, char, charLevel };
 }
 
-/** What of a protocol changes a run (its name and wording do not: renaming a preset keeps its records). */
-function protocolBudget(p: Protocol): Omit<Protocol, 'name' | 'summary'> {
+/**
+ * What of a protocol changes a run (its name and wording do not: renaming a preset keeps its
+ * records; its batch and learning rate are hashed with the training settings they fill in).
+ */
+function protocolBudget(p: Protocol): Omit<Protocol, 'name' | 'summary' | 'batchSize' | 'learningRate'> {
   return { sourcePasses: p.sourcePasses, pretrainPasses: p.pretrainPasses, evalsPerPass: p.evalsPerPass, patience: p.patience };
 }
 

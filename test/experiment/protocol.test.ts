@@ -9,7 +9,7 @@ import { METHODS, METHOD_NAMES } from '../../lib/transfer/index.ts';
 import { methodSchedule, lookupProtocol, PROTOCOLS, stepsPerPass, type Protocol } from '../../lib/experiment/index.ts';
 import { assertThrowsWith } from '../helpers/assert.ts';
 
-const P: Protocol = { name: 't', summary: '', sourcePasses: 6, pretrainPasses: 2, evalsPerPass: 10, patience: null };
+const P: Protocol = { name: 't', summary: '', sourcePasses: 6, pretrainPasses: 2, evalsPerPass: 10, patience: null, batchSize: 15, learningRate: 0.002 };
 
 test('every method gets the budget of sourcePasses passes over the source batches (to within one target epoch)', () => {
   for (const [source, target] of [[3063, 82], [4560, 543], [12574, 130], [300, 2000]]) {

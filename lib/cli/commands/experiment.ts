@@ -13,7 +13,7 @@ import { OPTIMIZERS } from '../../train/index.ts';
 import { PROTOCOLS, lookupProtocol, prepareColumn, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
 import { storedRunHashes, readRecord } from '../../experiment/runStore.ts';
-import { parseRedisUrl } from '../../experiment/queue/redisUrl.ts';
+import { queueConnection } from '../queueOption.ts';
 import type { QueuedRun } from '../queueSubmit.ts';
 import { runOrReuse, runLabel } from '../../experiment/runOrReuse.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
@@ -89,10 +89,13 @@ function settingsOf(o: ParsedOptions): ExperimentSettings {
     if (clash.length) throw new UsageError(`ladtl experiment: --protocol fixes the budget and evaluations; drop ${clash.map((n) => `--${n}`).join(', ')}`);
     if (!(protocolName in PROTOCOLS)) throw new UsageError(`ladtl experiment: unknown --protocol "${protocolName}"; known: ${Object.keys(PROTOCOLS).join(', ')}`);
   }
+  const protocol = protocolName === undefined ? null : lookupProtocol(protocolName);
   return {
     training: {
       epochs: o.integer('epochs', 1), pretrainEpochs: o.integer('pretrain-epochs', 1), patience: o.integer('patience', 1), evalEvery: o.integer('eval-every', 1),
-      batchSize: o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS), learningRate: o.number('lr', (v) => v > 0, 'a positive number'),
+      // A protocol brings the paper's batch and learning rate; explicit options still win.
+      batchSize: protocol && !o.has('batch') ? protocol.batchSize : o.integer('batch', 1), optimizer: o.choice('optimizer', OPTIMIZERS),
+      learningRate: protocol && !o.has('lr') ? protocol.learningRate : o.number('lr', (v) => v > 0, 'a positive number'),
       clipNorm: o.number('clip', (v) => v >= 0, '>= 0') || undefined,
       hyper: {
         alpha: o.number('alpha', (v) => v >= 0 && v <= 1, 'in [0, 1]'), mu: o.number('mu', (v) => v >= 0, '>= 0'), muGlobal: o.number('mu-global', (v) => v >= 0, '>= 0'),
@@ -100,7 +103,7 @@ function settingsOf(o: ParsedOptions): ExperimentSettings {
         maxPerLabel: o.integer('max-per-label', 2), unbiased: o.boolean('unbiased'),
       },
     },
-    protocol: protocolName === undefined ? null : lookupProtocol(protocolName),
+    protocol,
     char: o.choice('char', ['auto', 'cnn', 'lstm', 'none'] as const),
     model: { hidden: o.integer('hidden', 1), wordDim: o.integer('word-dim', 1), dropout: o.number('dropout', (v) => v >= 0 && v < 1, 'in [0, 1)') },
     checkFinite: o.boolean('check-finite'),
@@ -135,11 +138,7 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, ar
     if (queueUrl !== undefined) {
       if (jobs > 1 || worker) throw new UsageError('ladtl experiment: --queue hands the runs to `ladtl worker` processes; drop --jobs');
       if (o.has('source') || o.has('target')) throw new UsageError('ladtl experiment: --queue needs --pair (workers find a pair by its id in their own pairs file)');
-      try {
-        parseRedisUrl(queueUrl);
-      } catch (e) {
-        throw new UsageError(`ladtl experiment: ${(e as Error).message}`);
-      }
+      queueConnection('experiment', queueUrl);
     }
     const outDir = resolve(o.string('out'));
     const methods: MethodSpec[] = parseMethods(o.string('methods'));

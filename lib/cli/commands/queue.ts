@@ -5,7 +5,8 @@
  * also removes running jobs (their workers' results are then dropped).
  */
 import { loadBullmq } from '../../experiment/queue/bullmqLoader.ts';
-import { parseRedisUrl, redisUrlForDisplay } from '../../experiment/queue/redisUrl.ts';
+import { redisUrlForDisplay } from '../../experiment/queue/redisUrl.ts';
+import { queueConnection } from '../queueOption.ts';
 import { RUN_QUEUE } from '../../experiment/queue/runJob.ts';
 import type { RunProgress } from '../../experiment/runOrReuse.ts';
 import { UsageError, type OptionSpec } from '../args.ts';
@@ -22,12 +23,7 @@ const ACTIONS = ['status', 'clean'] as const;
 function actionCommand(action: (typeof ACTIONS)[number]): Command {
   return defineCommand('queue', SPECS, async (o) => {
     const url = o.string('queue');
-    let connection;
-    try {
-      connection = parseRedisUrl(url);
-    } catch (e) {
-      throw new UsageError(`ladtl queue: ${(e as Error).message}`);
-    }
+    const connection = queueConnection('queue', url);
     const { Queue } = await loadBullmq();
     const queue = new Queue(RUN_QUEUE, { connection });
     try {

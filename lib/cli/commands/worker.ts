@@ -23,9 +23,10 @@ import { prepareColumn, pairDataHash, runFile, type RunRecord } from '../../expe
 import { loadPairs, defaultDataDir } from '../../experiment/pairFiles.ts';
 import { runOrReuse, runLabel, type RunProgress } from '../../experiment/runOrReuse.ts';
 import { loadBullmq } from '../../experiment/queue/bullmqLoader.ts';
-import { parseRedisUrl, redisUrlForDisplay } from '../../experiment/queue/redisUrl.ts';
+import { redisUrlForDisplay } from '../../experiment/queue/redisUrl.ts';
+import { queueConnection } from '../queueOption.ts';
 import { checkRunJob, RUN_QUEUE, type RunJobData } from '../../experiment/queue/runJob.ts';
-import { UsageError, isUsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
+import { isUsageError, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand } from '../command.ts';
 import { cliNodeArguments } from '../entry.ts';
 import { resultLine } from '../gridProgress.ts';
@@ -57,12 +58,7 @@ export const workerCommand = defineCommand('worker', SPECS, async (o) => {
 
 async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store: string): Promise<number> {
   const url = o.string('queue');
-  let connection;
-  try {
-    connection = parseRedisUrl(url);
-  } catch (e) {
-    throw new UsageError(`ladtl worker: ${(e as Error).message}`);
-  }
+  const connection = queueConnection('worker', url);
   const concurrency = o.integer('concurrency', 1);
   const lockMs = 1000 * o.number('lock-seconds', (v) => v >= 1, 'at least 1');
   const { Worker, WaitingError } = await loadBullmq();

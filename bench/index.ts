@@ -25,6 +25,7 @@ const SUITES: Record<string, () => Promise<SuiteModule>> = {
   matmul: () => import('./matmul.bench.ts'),
   tagger: () => import('./tagger.bench.ts'),
   peers: () => import('./peers.bench.ts'),
+  decodeCorpus: () => import('./decodeCorpus.bench.ts'),
   mmd: () => import('./mmd.bench.ts'),
   lstm: () => import('./lstm.bench.ts'),
   transfer: () => import('./transfer.bench.ts'),

@@ -19,6 +19,9 @@ export class Variable {
   value: Tensor;
   /** ∂loss/∂value after `backward`, contiguous, same shape as `value`; null before. */
   grad: Tensor | null = null;
+  /** Whether `grad` is a buffer `gradAccumulator` allocated (only those are recycled by `zeroGrad`). */
+  private ownsGrad = false;
+  private spareGrad: Tensor | null = null;
   readonly requiresGrad: boolean;
   /** The op that produced this variable (`leaf` for inputs and parameters); named in error reports. */
   readonly op: string;
@@ -81,12 +84,26 @@ export class Variable {
    * temporary of the whole table and a second pass to add it would cost far more than the rows).
    */
   gradAccumulator(): FloatArray {
-    if (this.grad === null) this.grad = zeros(this.value.shape, this.value.dtype);
+    if (this.grad === null) {
+      // Reuse the buffer this method allocated before the last zeroGrad: the embedding table's
+      // gradient is megabytes, and a fresh one each step cost its allocation, page faults and
+      // garbage collection (~6% of a tagger step), where zeroing it costs ~0.1 ms.
+      const spare = this.spareGrad;
+      this.spareGrad = null;
+      if (spare !== null) spare.data.fill(0);
+      this.grad = spare ?? zeros(this.value.shape, this.value.dtype);
+      this.ownsGrad = true;
+    }
     return this.grad.data;
   }
 
-  /** Drops the gradient (optimizers call this after a step). */
+  /**
+   * Drops the gradient (optimizers call this before a backward pass). A buffer that
+   * `gradAccumulator` allocated is kept for its next call: read gradients before this, or copy them.
+   */
   zeroGrad(): void {
+    this.spareGrad = this.ownsGrad ? this.grad : null;
+    this.ownsGrad = false;
     this.grad = null;
   }
 

@@ -53,13 +53,14 @@ export async function submitAndFollow(url: string, items: readonly QueuedRun[], 
     const slots: string[] = []; // display slot → job id of a running run
     while (pending.size > 0) {
       for (const [id, item] of pending) {
-        const job = await queue.getJob(id);
+        // The state first, then the job: a job read before it completes has no return value yet.
+        const state = await queue.getJobState(id);
+        const job = state === 'unknown' ? undefined : await queue.getJob(id);
         if (!job) {
           // Removed from the queue (`ladtl queue clean --all`): submit it again.
           await queue.add(runLabel(item.run), item.data, { jobId: id, attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false });
           continue;
         }
-        const state = await job.getState();
         let slot = slots.indexOf(id);
         if (state === 'completed') {
           const record = job.returnvalue as RunRecord;

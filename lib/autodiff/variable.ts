@@ -19,8 +19,8 @@ export class Variable {
   value: Tensor;
   /** ∂loss/∂value after `backward`, contiguous, same shape as `value`; null before. */
   grad: Tensor | null = null;
-  /** Whether `grad` is a buffer `gradAccumulator` allocated (only those are recycled by `zeroGrad`). */
-  private ownsGrad = false;
+  /** The buffer `gradAccumulator` allocated (only it is recycled by `zeroGrad`, and only while it is `grad`). */
+  private ownedGrad: Tensor | null = null;
   private spareGrad: Tensor | null = null;
   readonly requiresGrad: boolean;
   /** The op that produced this variable (`leaf` for inputs and parameters); named in error reports. */
@@ -92,7 +92,7 @@ export class Variable {
       this.spareGrad = null;
       if (spare !== null) spare.data.fill(0);
       this.grad = spare ?? zeros(this.value.shape, this.value.dtype);
-      this.ownsGrad = true;
+      this.ownedGrad = this.grad;
     }
     return this.grad.data;
   }
@@ -102,8 +102,9 @@ export class Variable {
    * `gradAccumulator` allocated is kept for its next call: read gradients before this, or copy them.
    */
   zeroGrad(): void {
-    this.spareGrad = this.ownsGrad ? this.grad : null;
-    this.ownsGrad = false;
+    // A tensor someone else assigned to `grad` is never reused: only the one made here.
+    this.spareGrad = this.grad !== null && this.grad === this.ownedGrad ? this.grad : null;
+    this.ownedGrad = null;
     this.grad = null;
   }
 

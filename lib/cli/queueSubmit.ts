@@ -42,7 +42,7 @@ export async function submitAndFollow(url: string, items: readonly QueuedRun[], 
       const id = runJobId(data);
       const existing = await queue.getJob(id);
       if (existing && (await existing.getState()) === 'failed') {
-        await existing.retry('failed');
+        await existing.retry('failed', { resetAttemptsMade: true });
         display.line(`${runLabel(run)}: failed before (${existing.failedReason}); retried`);
       } else if (!existing) {
         await queue.add(runLabel(run), data, { jobId: id, attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false });
@@ -75,7 +75,9 @@ export async function submitAndFollow(url: string, items: readonly QueuedRun[], 
           pending.delete(id);
           display.event(Math.max(slot, 0), { kind: 'finished', run: item.run.file });
           if (slot >= 0) slots[slot] = '';
-        } else if (state === 'failed' && job.attemptsMade >= ATTEMPTS) {
+        } else if (state === 'failed') {
+          // Final: BullMQ puts a job with attempts left back in waiting or delayed (a job that stalled
+          // too often fails at once, whatever its attempts).
           failures.push(`${runLabel(item.run)}: ${job.failedReason}`);
           display.line(`${runLabel(item.run)}: failed: ${job.failedReason}`);
           pending.delete(id);

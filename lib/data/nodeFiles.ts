@@ -3,7 +3,7 @@
  * This is the only file of `lib/data` that touches `node:fs`; it is not exported from `index.ts`,
  * so the browser build never pulls it in. Error messages name the path as given.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { ConllLineParser, checkConllOptions, isTabLine, parseConll, resolveSeparator, type ConllOptions, type Sentence } from './conll.ts';
 import { readLines, MAX_LINE_CHARS } from './nodeLineStream.ts';
 import { parsePairs, type PairsFile } from './pairs.ts';
@@ -47,15 +47,16 @@ export const MAX_SENTENCE_TOKENS = 1 << 20;
  * holding one sentence and one chunk of the file at a time (`tag` and `eval` on inputs of any
  * size). Lines over `MAX_LINE_CHARS` and sentences over `MAX_SENTENCE_TOKENS` are refused at their
  * line. With `separator: 'auto'` a file is read twice: the first pass only looks for a TAB line
- * (`parseConll` decides over the whole file). Standard input (`source` 0) cannot be read twice:
- * there the first line that is not blank decides.
+ * (`parseConll` decides over the whole file). Standard input (`source` 0), a pipe or any other
+ * file that cannot be read twice is read once: there the first line that is neither blank nor
+ * `-DOCSTART-` decides (lines before it are only blank or document separators, which need none).
  */
 export function* streamCorpusFile(source: string | 0, options: ConllOptions): Generator<Sentence> {
   checkConllOptions(options);
   const { file } = options;
   let separator: 'tab' | 'space' | undefined;
   if (options.separator === 'tab' || options.separator === 'space') separator = options.separator;
-  else if (source !== 0) {
+  else if (source !== 0 && isRegularFile(source)) {
     separator = 'space';
     for (const { text } of readLines(source, file)) {
       if (isTabLine(text)) {
@@ -69,7 +70,8 @@ export function* streamCorpusFile(source: string | 0, options: ConllOptions): Ge
   for (const { line, text: raw } of readLines(source, file, MAX_LINE_CHARS)) {
     // A BOM is only a BOM at the very start (as in parseConll).
     const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
-    parser ??= /\P{White_Space}/u.test(text) ? new ConllLineParser(options, resolveSeparator('auto', isTabLine(text))) : null;
+    // Read once (standard input, a pipe): the first line that is neither blank nor -DOCSTART- decides.
+    parser ??= /\P{White_Space}/u.test(text) && !/^-DOCSTART-(?:[ \t]|$)/.test(text) ? new ConllLineParser(options, resolveSeparator('auto', isTabLine(text))) : null;
     const sentence = parser?.push(text, line) ?? null;
     if (sentence) {
       tokens = 0;
@@ -80,6 +82,15 @@ export function* streamCorpusFile(source: string | 0, options: ConllOptions): Ge
   }
   const last = parser?.end() ?? null;
   if (last) yield last;
+}
+
+/** Whether `path` is a regular file (a pipe, FIFO or device can be read only once). */
+function isRegularFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false; // readLines names the problem
+  }
 }
 
 /** Reads and validates a pairs file (see `parsePairs`). */

@@ -49,7 +49,11 @@ export function* readLines(source: string | 0, file: string, maxLineChars = MAX_
         n = readSync(fd, buffer, carried, CHUNK_BYTES, null);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
-        if (code === 'EAGAIN') continue; // a non-blocking stdin with nothing yet
+        if (code === 'EAGAIN') {
+          // A non-blocking stdin with nothing yet: wait 10 ms rather than spin.
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+          continue;
+        }
         if (code === 'EOF') n = 0;
         else throw new CorpusError(file, null, `cannot read: ${code === 'EISDIR' ? 'is a directory, not a file' : (e as Error).message}`);
       }

@@ -67,8 +67,9 @@ export class InputProjectionCache {
    * rows of words not cached yet; undefined where the backend has no fused LSTM to take it.
    */
   lookup(wordIds: Int32Array, w: ProjectionWeights): BiLstmProjection | undefined {
-    const project = getBackend().lstmDirection?.inputProjection;
-    if (!project) return undefined;
+    const fused = getBackend().lstmDirection;
+    if (!fused || !fused.supports({ H: w.gates / 4, I: w.dim })) return undefined;
+    const project = fused.inputProjection;
     this.validateWeights(w);
     const { embedding, dim: D, gates: G } = w;
     const V = embedding.length / D;

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseConll } from '../../lib/data/index.ts';
 import { readLines } from '../../lib/data/nodeLineStream.ts';
@@ -65,6 +66,16 @@ test('streamCorpusFile: the sentences of parseConll; auto separator decided over
   const mixed = file('mixed.tsv', 'a b\tO\n\nc\tO\n');
   throwsCorpusError(() => [...streamCorpusFile(mixed, { file: mixed })], mixed, 1, 'contains whitespace');
   throwsCorpusError(() => parseConll('a b\tO\n\nc\tO\n', { file: mixed }), mixed, 1, 'contains whitespace');
+});
+
+test('streamCorpusFile: a pipe is read once (auto separator from its first token line), not lost to a first pass', async () => {
+  const text = '-DOCSTART-\n\nJohn\tB-PER\nsmith\tI-PER\n\nin\tO\n';
+  const fifo = join(dir, 'pipe');
+  if (spawnSync('mkfifo', [fifo]).status !== 0) return console.log('  (skipped: no mkfifo)');
+  const writer = spawn('sh', ['-c', 'printf "%s" "$1" > "$2"', 'sh', text, fifo]);
+  const sentences = [...streamCorpusFile(fifo, { file: fifo })];
+  await new Promise((done) => writer.on('exit', done));
+  assert.equal(sentences, parseConll(text, { file: fifo }));
 });
 
 test.run();

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { checkRunJob, runJobId, RUN_JOB_FORMAT, type RunJobData } from '../../lib/experiment/queue/runJob.ts';
-import { parseRedisUrl, redisUrlForDisplay } from '../../lib/experiment/queue/redisUrl.ts';
+import { parseRedisUrl, redisUrlForDisplay, maskQueueArguments } from '../../lib/experiment/queue/redisUrl.ts';
 
 const job: RunJobData = { format: RUN_JOB_FORMAT, pair: 'zh-history-to-course', fraction: 0.1, method: 'la-dtl', seed: 2, options: ['--protocol', 'paper'], configHash: '0a1b2c3d', dataHash: 'ffee0011' };
 
@@ -48,6 +48,8 @@ test('parseRedisUrl: host, port, database, user, password, TLS; refusals say why
   assert.throws(() => parseRedisUrl('redis://h/x'), /database number/);
   assert.throws(() => parseRedisUrl('redis://h?tls=true'), /query strings/);
   assert.throws(() => parseRedisUrl('localhost:6379'), /scheme must be|not a URL/);
+  assert.throws(() => parseRedisUrl('redis://:hunter2@h:99999'), (e: Error) => /not a URL/.test(e.message) && !e.message.includes('hunter2'));
+  assert.equal(maskQueueArguments(['--pair', 'p', '--queue', 'redis://:hunter2@h:1', '--queue=rediss://u:pw@h']), ['--pair', 'p', '--queue', 'redis://:***@h:1', '--queue=rediss://u:***@h']);
   assert.not.match(redisUrlForDisplay('redis://user:hunter2@h:1/2'), 'hunter2');
   assert.match(redisUrlForDisplay('redis://user:hunter2@h:1/2'), 'user:***@h:1/2');
 });

@@ -85,6 +85,14 @@ test('a 320 MB input is streamed: eval and tag peak below its size and find ever
   assert.equal(lines, Array.from({ length: 32 }, (_, i) => (i + 1) * 100_001 + i * 2));
 });
 
+test('a sentence over 262,144 tokens is refused by tag with its line (its results would pass 1 GiB)', () => {
+  const input = join(dir, 'many-tokens.txt');
+  writeFileSync(input, `short line\n${'a '.repeat(300_000)}\n`);
+  const r = ladtl(['tag', '--model', model, '--input', input]);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, `${input}:2: sentence of 300000 tokens: over the limit of 262144 tokens per sentence`);
+});
+
 test('a line over the 1 MiB limit is refused with its file, line and the limit', () => {
   const input = join(dir, 'overlong.txt');
   writeFileSync(input, `short line\n${'a '.repeat(600_000)}\nlast\n`);

@@ -14,6 +14,7 @@ import { PROTOCOLS, lookupProtocol, prepareColumn, gridRuns, assignRuns, runCost
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
 import { storedRunHashes, readRecord } from '../../experiment/runStore.ts';
 import { queueConnection } from '../queueOption.ts';
+import { maskQueueArguments } from '../../experiment/queue/redisUrl.ts';
 import type { QueuedRun } from '../queueSubmit.ts';
 import { runOrReuse, runLabel } from '../../experiment/runOrReuse.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
@@ -126,7 +127,9 @@ function pairsOf(o: ParsedOptions): LoadedPair[] {
   }
 }
 
-export const experimentCommand = defineCommand('experiment', SPECS, async (o, argv) => {
+export const experimentCommand = defineCommand('experiment', SPECS, async (o, givenArgv) => {
+    // The queue URL may hold a password: lock files, reports and worker command lines get it masked.
+    const argv = maskQueueArguments(givenArgv);
     const started = Date.now();
     const jobs = o.integer('jobs', 1);
     const worker = o.optionalString('worker');

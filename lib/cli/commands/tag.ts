@@ -14,11 +14,11 @@
  */
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { longTokenCount } from '../../data/index.ts';
+import { CorpusError, longTokenCount } from '../../data/index.ts';
 import { readLines } from '../../data/nodeLineStream.ts';
 import { streamCorpusFile } from '../../data/nodeFiles.ts';
 import { longTokenNote } from '../corpus.ts';
-import { NerTagger, type TagResult, type TokenizeMode } from '../../embed/index.ts';
+import { NerTagger, tokenizeText, type TagResult, type TokenizeMode } from '../../embed/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { defineCommand } from '../command.ts';
 
@@ -31,8 +31,11 @@ const SPECS: Record<string, OptionSpec> = {
   nbest: { type: 'string', value: 'K', help: 'also give the K most probable labellings with their probabilities' },
 };
 
-/** Sentences tagged per call: output is written as it is produced, and memory does not grow with the input. */
+/** Sentences tagged per call (and at most about CHUNK_CHARS characters): output is written as it is produced, and memory does not grow with the input. */
 const CHUNK = 256;
+const CHUNK_CHARS = 1 << 18;
+/** Most tokens in one sentence: its results are held until written (a 190,000-token line peaks at 563 MiB). */
+const MAX_TAG_TOKENS = 1 << 18;
 
 export const tagCommand = defineCommand('tag', SPECS, (o) => {
     const modelPath = o.string('model');
@@ -49,7 +52,7 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
       // Only the tokens are used: a file may have the token column alone.
       ? mapIterable(streamCorpusFile(inputPath ?? 0, { file: source, tagColumn: null }), (s) => ({ line: s.line, input: s.tokens as string | string[] }))
       : textLines(inputPath ?? 0, source);
-    let long = 0;
+    let long = 0, chunkChars = 0;
     let chunk: { line: number; input: string | string[] }[] = [];
     const flush = (): void => {
       const results = ner.tagMany(chunk.map((s) => s.input), { tokenize, ...(nbest !== undefined ? { nbest } : {}) });
@@ -58,10 +61,15 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
       results.forEach((r, i) => out.push(json ? JSON.stringify({ line: chunk[i].line, ...r }) : conllBlock(r)));
       process.stdout.write(out.join('\n') + '\n');
       chunk = [];
+      chunkChars = 0;
     };
     for (const s of sentences) {
+      // A sentence's tokens are held with their results until written (about 3 KB each): cap them.
+      const tokens = typeof s.input === 'string' ? (s.input.length > MAX_TAG_TOKENS ? tokenizeText(s.input, tokenize).length : 0) : s.input.length;
+      if (tokens > MAX_TAG_TOKENS) throw new CorpusError(source, s.line, `sentence of ${tokens} tokens: over the limit of ${MAX_TAG_TOKENS} tokens per sentence for tag (split it)`);
       chunk.push(s);
-      if (chunk.length >= CHUNK) flush();
+      chunkChars += typeof s.input === 'string' ? s.input.length : s.input.reduce((a, t) => a + t.length + 1, 0);
+      if (chunk.length >= CHUNK || chunkChars >= CHUNK_CHARS) flush();
     }
     if (chunk.length > 0) flush();
     const note = longTokenNote(source, long);

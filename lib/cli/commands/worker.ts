@@ -68,8 +68,16 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
   const worker = new Worker(RUN_QUEUE, async (job, token) => {
     const data = checkRunJob(job.data);
     console.log(`${me}: ${job.name}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-    const child = spawn(process.execPath, [...cliNodeArguments(), 'worker', '--run-job', '--queue', url, '--data', dataDir, '--pairs', pairsPath, '--store', store], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    if (stopping) {
+      await job.moveToWait(token);
+      throw new WaitingError();
+    }
+    // The child never connects to Redis: it gets the URL masked. Its own process group keeps a
+    // Ctrl-C in the terminal for this process, which gives the job back to the queue.
+    const child = spawn(process.execPath, [...cliNodeArguments(), 'worker', '--run-job', '--queue', redisUrlForDisplay(url), '--data', dataDir, '--pairs', pairsPath, '--store', store], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
     children.add(child);
+    let spawnError: Error | null = null;
+    child.on('error', (e) => { spawnError = e; });
     let record: RunRecord | null = null, failure: string | null = null, lastProgress = 0;
     child.on('message', (m: ChildMessage) => {
       if (m.kind === 'record') record = m.record;
@@ -79,8 +87,11 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
         job.updateProgress(m.progress).catch(() => {});
       }
     });
-    child.send(data);
-    const exit = await new Promise<string>((done) => child.on('exit', (code, signal) => done(signal ?? `exit code ${code}`)));
+    child.send(data, (e) => { if (e) spawnError ??= e; });
+    const exit = await new Promise<string>((done) => {
+      child.on('exit', (code, signal) => done(signal ?? `exit code ${code}`));
+      child.on('error', (e) => { if (child.pid === undefined) done(`not started: ${e.message}`); });
+    });
     children.delete(child);
     if (record) {
       console.log(`${me}: ${resultLine(job.name, record)}`);
@@ -91,7 +102,7 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
       await job.moveToWait(token);
       throw new WaitingError();
     }
-    throw new Error(`${me}: ${failure ?? `the run's process ended (${exit}) without a result`}`);
+    throw new Error(`${me}: ${failure ?? `the run's process ended (${exit}) without a result${spawnError ? ` (${(spawnError as Error).message})` : ''}`}`);
   }, { connection, concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 3, autorun: false });
   worker.on('error', (e) => console.error(`${me}: queue: ${e.message}`));
   worker.on('failed', (job, e) => { if (job && !stopping) console.error(`${me}: ${job.name}: failed: ${e.message}`); });

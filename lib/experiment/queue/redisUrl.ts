@@ -23,7 +23,7 @@ export function parseRedisUrl(text: string): RedisConnection {
   try {
     url = new URL(text);
   } catch {
-    throw new Error(`--queue: not a URL: "${text}" (expected redis://HOST:PORT[/DB] or rediss://...)`);
+    throw new Error(`--queue: not a URL: "${redisUrlForDisplay(text)}" (expected redis://HOST:PORT[/DB] or rediss://...)`);
   }
   if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new Error(`--queue: the scheme must be redis:// or rediss:// (TLS), got "${url.protocol}//"`);
   if (!url.hostname) throw new Error(`--queue: no host in "${redisUrlForDisplay(text)}"`);
@@ -47,4 +47,9 @@ export function redisUrlForDisplay(text: string): string {
   } catch {
     return text.replace(/:[^:@/]*@/, ':***@');
   }
+}
+
+/** A command line with the value of `--queue` masked (`redisUrlForDisplay`), for lock files, reports and logs. */
+export function maskQueueArguments(argv: readonly string[]): string[] {
+  return argv.map((a, i) => (argv[i - 1] === '--queue' ? redisUrlForDisplay(a) : a.startsWith('--queue=') ? `--queue=${redisUrlForDisplay(a.slice(8))}` : a));
 }

@@ -107,8 +107,17 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
   worker.on('error', (e) => console.error(`${me}: queue: ${e.message}`));
   worker.on('failed', (job, e) => { if (job && !stopping) console.error(`${me}: ${job.name}: failed: ${e.message}`); });
   const stop = (signal: string): void => {
-    if (stopping) return;
+    if (stopping) {
+      // A second signal: do not wait for the queue any longer.
+      process.exit(1);
+    }
     stopping = true;
+    // Giving jobs back needs Redis: when it cannot be reached, stop anyway (their locks expire and
+    // a live worker's stalled-job check hands them on).
+    setTimeout(() => {
+      console.error(`${me}: the queue did not answer within 15 s; exiting (running jobs are handed on once their locks expire)`);
+      process.exit(1);
+    }, 15_000).unref();
     console.error(`${me}: ${signal}: stopping; ${children.size} running run${children.size === 1 ? '' : 's'} go${children.size === 1 ? 'es' : ''} back to the queue`);
     for (const child of children) child.kill('SIGTERM');
     worker.close().then(() => process.exit(0), () => process.exit(1));

@@ -22,6 +22,8 @@ export interface QueuedRun {
 
 /** Attempts of a run before it counts as failed (a worker killed mid-run does not use one up: BullMQ sees it stalled). */
 const ATTEMPTS = 2;
+/** How a run's job is added (kept once done: its record is the result the submitter collects). */
+const JOB_OPTIONS = { attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false } as const;
 /** How often the queue is polled. */
 const POLL_MS = 1000;
 
@@ -45,7 +47,7 @@ export async function submitAndFollow(url: string, items: readonly QueuedRun[], 
         await existing.retry('failed', { resetAttemptsMade: true });
         display.line(`${runLabel(run)}: failed before (${existing.failedReason}); retried`);
       } else if (!existing) {
-        await queue.add(runLabel(run), data, { jobId: id, attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false });
+        await queue.add(runLabel(run), data, { ...JOB_OPTIONS, jobId: id });
       }
       pending.set(id, { ...item, data });
     }
@@ -58,7 +60,7 @@ export async function submitAndFollow(url: string, items: readonly QueuedRun[], 
         const job = state === 'unknown' ? undefined : await queue.getJob(id);
         if (!job) {
           // Removed from the queue (`ladtl queue clean --all`): submit it again.
-          await queue.add(runLabel(item.run), item.data, { jobId: id, attempts: ATTEMPTS, removeOnComplete: false, removeOnFail: false });
+          await queue.add(runLabel(item.run), item.data, { ...JOB_OPTIONS, jobId: id });
           continue;
         }
         let slot = slots.indexOf(id);

@@ -109,6 +109,16 @@ export function parseConll(text: string, options: ConllOptions): Sentence[] {
   return sentences;
 }
 
+/** Whether a line is blank: white space only (Unicode White_Space, see the module comment). */
+export function isBlankLine(line: string): boolean {
+  return BLANK.test(line);
+}
+
+/** Whether a line is a `-DOCSTART-` document separator. */
+export function isDocstartLine(line: string): boolean {
+  return DOCSTART.test(line);
+}
+
 /** Whether a line counts for `separator: 'auto'`: it has a TAB and is not blank. */
 export function isTabLine(line: string): boolean {
   return line.includes('\t') && !BLANK.test(line);
@@ -212,6 +222,11 @@ export class ConllLineParser {
     this.tokens.push(token);
     this.tags.push(tag);
     return null;
+  }
+
+  /** Tokens of the sentence being read (not yet ended by a blank line). */
+  get pendingTokens(): number {
+    return this.tokens.length;
   }
 
   /** End of input: the last sentence, if it was not ended by a blank line. */

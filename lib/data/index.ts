@@ -5,7 +5,7 @@
  */
 export { CorpusError } from './corpusError.ts';
 export type { Shuffler } from './shuffler.ts';
-export { parseConll, type Sentence, type ConllOptions } from './conll.ts';
+export { parseConll, isBlankLine, type Sentence, type ConllOptions } from './conll.ts';
 export {
   type TagScheme, type TagParts, type TagProblem, type EntitySpan,
   TAG_SCHEMES, parseTagScheme, isTagScheme, splitTag, checkTag, findTagProblem, validateTags, convertTags, entitySpans,

@@ -4,7 +4,7 @@
  * so the browser build never pulls it in. Error messages name the path as given.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { ConllLineParser, checkConllOptions, isTabLine, parseConll, resolveSeparator, type ConllOptions, type Sentence } from './conll.ts';
+import { ConllLineParser, checkConllOptions, isBlankLine, isDocstartLine, isTabLine, parseConll, resolveSeparator, type ConllOptions, type Sentence } from './conll.ts';
 import { readLines, MAX_LINE_CHARS } from './nodeLineStream.ts';
 import { parsePairs, type PairsFile } from './pairs.ts';
 import { parseOrderFile } from './subsets.ts';
@@ -66,17 +66,15 @@ export function* streamCorpusFile(source: string | 0, options: ConllOptions): Ge
     }
   }
   let parser = separator ? new ConllLineParser(options, separator) : null;
-  let tokens = 0;
   for (const { line, text: raw } of readLines(source, file, MAX_LINE_CHARS)) {
     // A BOM is only a BOM at the very start (as in parseConll).
     const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     // Read once (standard input, a pipe): the first line that is neither blank nor -DOCSTART- decides.
-    parser ??= /\P{White_Space}/u.test(text) && !/^-DOCSTART-(?:[ \t]|$)/.test(text) ? new ConllLineParser(options, resolveSeparator('auto', isTabLine(text))) : null;
-    const sentence = parser?.push(text, line) ?? null;
-    if (sentence) {
-      tokens = 0;
-      yield sentence;
-    } else if (/\P{White_Space}/u.test(text) && ++tokens > MAX_SENTENCE_TOKENS) {
+    parser ??= isBlankLine(text) || isDocstartLine(text) ? null : new ConllLineParser(options, resolveSeparator('auto', isTabLine(text)));
+    if (!parser) continue;
+    const sentence = parser.push(text, line);
+    if (sentence) yield sentence;
+    else if (parser.pendingTokens > MAX_SENTENCE_TOKENS) {
       throw new CorpusError(file, line, `sentence longer than ${MAX_SENTENCE_TOKENS} tokens (no blank line for that long; the limit for one sentence)`);
     }
   }

@@ -40,14 +40,19 @@ export function runLabel(run: Pick<GridRun, 'pair' | 'fraction' | 'seed'> & { me
 }
 
 /**
- * The run's record: the stored one when its configuration is `column`'s (`before`), else a new one,
- * trained (resumed from its checkpoint when there is one) and stored.
+ * The run's stored record when its configuration is `column`'s; null when there is none, or one of
+ * another configuration (said through `io.say`: the run is done again).
  */
-export function runOrReuse(column: GridColumn, run: GridRun, settings: ExperimentSettings, io: RunIo): { record: RunRecord; before: boolean } {
+export function storedRecord(column: GridColumn, run: GridRun, io: RunIo): RunRecord | null {
+  const stored = readRecord(run.file, io.warn);
+  if (stored?.configHash === column.configHash) return stored;
+  if (stored) io.say(`${run.file}: configuration changed, running again`);
+  return null;
+}
+
+/** Trains the run (resumed from its checkpoint when there is one) and stores its record. */
+export function trainAndStore(column: GridColumn, run: GridRun, settings: ExperimentSettings, io: RunIo): RunRecord {
   const { method, seed, file } = run;
-  const stored = readRecord(file, io.warn);
-  if (stored?.configHash === column.configHash) return { record: stored, before: true };
-  if (stored) io.say(`${file}: configuration changed, running again`);
   const tag = runLabel(run);
   let phase = '', phaseStart = 0, phaseStartStep = 0;
   const checkpoints = fileCheckpointStore(file, { configHash: column.configHash, method: method.name, seed }, io.warn);
@@ -65,5 +70,11 @@ export function runOrReuse(column: GridColumn, run: GridRun, settings: Experimen
   });
   writeJsonAtomic(file, record);
   checkpoints.clear();
-  return { record, before: false };
+  return record;
+}
+
+/** The stored record of the run (`before`), or a new one, trained and stored. */
+export function runOrReuse(column: GridColumn, run: GridRun, settings: ExperimentSettings, io: RunIo): { record: RunRecord; before: boolean } {
+  const stored = storedRecord(column, run, io);
+  return stored ? { record: stored, before: true } : { record: trainAndStore(column, run, settings, io), before: false };
 }

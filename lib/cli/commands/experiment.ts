@@ -12,11 +12,11 @@ import { parseMethods, METHODS, type MethodSpec } from '../../transfer/index.ts'
 import { OPTIMIZERS } from '../../train/index.ts';
 import { PROTOCOLS, lookupProtocol, prepareColumn, gridRuns, assignRuns, runCost, columnName, type ExperimentSettings, type LoadedPair, type RunRecord } from '../../experiment/index.ts';
 import { loadPairs, adHocPair, defaultDataDir } from '../../experiment/pairFiles.ts';
-import { storedRunHashes, readRecord } from '../../experiment/runStore.ts';
+import { storedRunHashes } from '../../experiment/runStore.ts';
 import { queueConnection } from '../queueOption.ts';
 import { maskQueueArguments } from '../../experiment/queue/redisUrl.ts';
 import type { QueuedRun } from '../queueSubmit.ts';
-import { runOrReuse, runLabel } from '../../experiment/runOrReuse.ts';
+import { storedRecord, trainAndStore, runLabel, type RunProgress } from '../../experiment/runOrReuse.ts';
 import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.ts';
 import { writeReport } from '../../experiment/writeReport.ts';
 import { UsageError, parseOptions, type OptionSpec, type ParsedOptions } from '../args.ts';
@@ -205,29 +205,22 @@ export const experimentCommand = defineCommand('experiment', SPECS, async (o, gi
               continue;
             }
             if (worker && !mine!.has(file)) continue;
-            if (queueUrl !== undefined) {
-              const stored = readRecord(file, (line) => console.error(line));
-              if (stored?.configHash === column.configHash) {
-                records.push(stored);
+            const io = { say, warn: (line: string) => console.error(line), onProgress: (p: RunProgress) => reportEvent({ kind: 'progress', run: file, ...p }) };
+            const stored = storedRecord(column, run, io);
+            if (stored) {
+              records.push(stored);
+              if (!afterWorkers || storedBefore[file] === column.configHash) {
                 say(`${tag}: done before (test F1 ${stored.testF1.toFixed(2)})`);
                 reportEvent({ kind: 'done-before', run: file });
-              } else {
-                queued.push({ run, column });
               }
               continue;
             }
-            const { record, before } = runOrReuse(column, run, settings, {
-              say, warn: (line) => console.error(line),
-              onProgress: (p) => reportEvent({ kind: 'progress', run: file, ...p }),
-            });
+            if (queueUrl !== undefined) {
+              queued.push({ run, column });
+              continue;
+            }
+            const record = trainAndStore(column, run, settings, io);
             records.push(record);
-            if (before) {
-              if (!afterWorkers || storedBefore[file] === column.configHash) {
-                say(`${tag}: done before (test F1 ${record.testF1.toFixed(2)})`);
-                reportEvent({ kind: 'done-before', run: file });
-              }
-              continue;
-            }
             say(resultLine(tag, record));
             reportEvent({ kind: 'finished', run: file });
           }

@@ -68,10 +68,12 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
   const worker = new Worker(RUN_QUEUE, async (job, token) => {
     const data = checkRunJob(job.data);
     console.log(`${me}: ${job.name}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
-    if (stopping) {
+    // Back to the queue for any worker; the run resumes from its last checkpoint where --store is shared.
+    const giveBack = async (): Promise<never> => {
       await job.moveToWait(token);
       throw new WaitingError();
-    }
+    };
+    if (stopping) return giveBack();
     // The child never connects to Redis: it gets the URL masked. Its own process group keeps a
     // Ctrl-C in the terminal for this process, which gives the job back to the queue.
     const child = spawn(process.execPath, [...cliNodeArguments(), 'worker', '--run-job', '--queue', redisUrlForDisplay(url), '--data', dataDir, '--pairs', pairsPath, '--store', store], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], detached: true });
@@ -97,11 +99,7 @@ async function serve(o: ParsedOptions, dataDir: string, pairsPath: string, store
       console.log(`${me}: ${resultLine(job.name, record)}`);
       return record;
     }
-    if (stopping) {
-      // Back to the queue for any worker; the run resumes from its last checkpoint where --store is shared.
-      await job.moveToWait(token);
-      throw new WaitingError();
-    }
+    if (stopping) return giveBack();
     throw new Error(`${me}: ${failure ?? `the run's process ended (${exit}) without a result${spawnError ? ` (${(spawnError as Error).message})` : ''}`}`);
   }, { connection, concurrency, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 3, autorun: false });
   worker.on('error', (e) => console.error(`${me}: queue: ${e.message}`));

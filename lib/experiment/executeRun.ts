@@ -55,7 +55,7 @@ export function executeRun(column: GridColumn, method: MethodSpec, seed: number,
   const seconds = resume ? trained : (now() - t0) / 1000;
   return {
     pair: column.pair.spec.id, fraction: column.fraction, method: method.name, seed,
-    testF1: test.f1, testPrecision: test.precision, testRecall: test.recall,
+    testF1: test.f1, testPrecision: test.precision, testRecall: test.recall, testByType: test.byType,
     devF1: run.dev?.f1 ?? 0, bestEpoch: run.result.bestEpoch, epochs: run.result.epochs.length, seconds, configHash: column.configHash,
     ...(s.protocol ? { protocol: s.protocol.name } : {}),
     steps: history.length ? history[history.length - 1].step : 0,

@@ -5,7 +5,7 @@
  * curves are drawn. Stored as JSON, one file per run (runStore.ts).
  */
 import type { PhaseEpochReport } from '../train/index.ts';
-import type { EvalResult } from '../eval/index.ts';
+import type { EvalResult, TypeScores } from '../eval/index.ts';
 
 /** One epoch of a run, as kept in its record. */
 export interface HistoryEntry {
@@ -18,8 +18,11 @@ export interface HistoryEntry {
   loss: number;
   /** Mean of each term of the loss over the epoch's steps (source, target, mmd, pt, reg). */
   terms: Record<string, number>;
-  /** Target dev scores after the epoch; null where it was not evaluated. */
-  dev: { precision: number; recall: number; f1: number } | null;
+  /**
+   * Target dev scores after the epoch; null where it was not evaluated. `f1ByType` (each entity
+   * type's F1; records written before it was kept have none) shows which type a run learns late or loses.
+   */
+  dev: { precision: number; recall: number; f1: number; f1ByType?: Record<string, number> } | null;
   seconds: number;
   evalSeconds: number;
 }
@@ -32,6 +35,8 @@ export interface RunRecord {
   testF1: number;
   testPrecision: number;
   testRecall: number;
+  /** Target test counts and scores per entity type, conlleval's (records written before it was kept have none). */
+  testByType?: Record<string, TypeScores>;
   devF1: number;
   bestEpoch: number;
   epochs: number;
@@ -63,7 +68,10 @@ export function historyOf(reports: readonly PhaseEpochReport[]): HistoryEntry[] 
     return {
       phase: r.phase, epoch: r.epoch, step, loss: round6(r.meanLoss),
       terms: Object.fromEntries(Object.entries(r.terms ?? {}).map(([k, v]) => [k, round6(v)])),
-      dev: r.devScore === null || !dev ? null : { precision: round6(dev.precision), recall: round6(dev.recall), f1: round6(dev.f1) },
+      dev: r.devScore === null || !dev ? null : {
+        precision: round6(dev.precision), recall: round6(dev.recall), f1: round6(dev.f1),
+        f1ByType: Object.fromEntries(Object.entries(dev.byType).map(([type, t]) => [type, round6(t.f1)])),
+      },
       seconds: round6(r.seconds), evalSeconds: round6(r.evalSeconds),
     };
   });

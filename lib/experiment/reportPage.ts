@@ -15,6 +15,8 @@ export interface ReportPageContent {
   summary: string | null;
   /** The loss-term scales in markdown (termScales.ts); shown preformatted. */
   terms?: string | null;
+  /** Test F1 per entity type in markdown (typeScores.ts); shown preformatted. */
+  types?: string | null;
   figures: { title: string; svg: string }[];
   records: readonly RunRecord[];
 }
@@ -60,6 +62,7 @@ ${resultTableHtml(c.table, c.titles)}
 ${c.summary ? `<h2>Summary</h2>\n<pre>${escapeHtml(c.summary)}</pre>` : ''}
 <h2>Figures</h2>
 ${c.figures.map((f) => `<figure><figcaption>${escapeHtml(f.title)}</figcaption>${f.svg.replace(/^<\?xml[^>]*>\s*/, '')}</figure>`).join('\n')}
+${c.types ? `<h2>Test F1 per entity type (mean over seeds)</h2>\n<pre>${escapeHtml(c.types)}</pre>` : ''}
 ${c.terms ? `<h2>Loss terms (mean over seeds, first and last epoch)</h2>\n<pre>${escapeHtml(c.terms)}</pre>` : ''}
 <h2>Runs</h2>
 <details><summary>${c.records.length} runs</summary>${runsTableHtml(c.records, c.titles)}</details>

@@ -1,6 +1,6 @@
 /**
  * Node helper: everything an experiment folder shows, from its run records: `results.md` (table),
- * `results.csv` and `results.json` (one row / object per run), `summary.md`, `loss-terms.md`, the figures as
+ * `results.csv` and `results.json` (one row / object per run), `summary.md`, `loss-terms.md`, `by-type.md`, the figures as
  * `figures/*.svg`, and `report.html`, one self-contained page with all of it. Written by
  * `ladtl experiment` at the end of a grid and by `ladtl report` at any time.
  */
@@ -13,6 +13,7 @@ import { renderSvg } from './renderFigures.ts';
 import { loadSignedRankTest } from './statistics.ts';
 import { reportPageHtml } from './reportPage.ts';
 import { termScales, formatTermScales } from './termScales.ts';
+import { typeScores, formatTypeScores } from './typeScores.ts';
 import { writeJsonAtomic } from './runStore.ts';
 import type { RunRecord } from './runRecord.ts';
 
@@ -62,8 +63,14 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
     writeFileSync(join(outDir, 'loss-terms.md'), terms + '\n');
     files.push(join(outDir, 'loss-terms.md'));
   }
+  const perType = typeScores(r.records, r.methods, r.columns);
+  const types = perType.length ? formatTypeScores(perType, r.titles) : null;
+  if (types) {
+    writeFileSync(join(outDir, 'by-type.md'), types + '\n');
+    files.push(join(outDir, 'by-type.md'));
+  }
   const html = join(outDir, 'report.html');
-  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, figures, records: r.records }));
+  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, types, figures, records: r.records }));
   files.push(html);
   return { markdown, summary, html, files };
 }

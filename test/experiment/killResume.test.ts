@@ -45,7 +45,11 @@ for (const [method, killAt] of [['la-dtl', 3], ['init', 3]] as const) {
     assert.is(resumed.status, 0, resumed.stderr);
     assert.match(resumed.stdout, /resuming/);
     assert.not.ok(existsSync(record.replace(/\.json$/, '.ckpt')), 'the checkpoint is removed once the record is stored');
-    assert.equal(stable(record), stable(join(dir, `whole-${method}`, 'runs', 'source-to-target', '0.5', method, 'seed-1.json')));
+    const uninterrupted = stable(join(dir, `whole-${method}`, 'runs', 'source-to-target', '0.5', method, 'seed-1.json')) as { testByType: Record<string, { gold: number }>; history: { dev: { f1ByType: object } | null }[] };
+    assert.equal(stable(record), uninterrupted);
+    // The record keeps per-type scores: the test's gold chunks per type, each dev evaluation's F1 per type.
+    assert.ok(Object.values(uninterrupted.testByType).some((t) => t.gold > 0), 'testByType counts the test set\'s entities');
+    assert.ok(uninterrupted.history.some((h) => h.dev && Object.keys(h.dev.f1ByType).length > 0), 'dev F1 per type in the history');
   });
 }
 

@@ -13,6 +13,7 @@ import { chromium } from 'playwright-core';
 import { summarize, formatSummary } from '../../lib/experiment/summary.ts';
 import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
 import { writeReport } from '../../lib/experiment/writeReport.ts';
+import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
 import { columnName, type RunRecord } from '../../lib/experiment/index.ts';
 
 function record(pair: string, fraction: number, method: string, seed: number, testF1: number, history = true): RunRecord {
@@ -86,6 +87,30 @@ test('writeReport writes the tables, summary, three figures and one self-contain
   assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
   // The synthetic histories' target term falls from 4/1 to 4/4: mean over seeds, first → last epoch.
   assert.match(readFileSync(join(out, 'loss-terms.md'), 'utf8'), '| a @10% | La-DTL | – | – | 4.00 → 1.00 |');
+});
+
+test('typeScores: mean test F1 per entity type over the seeds that kept it, types by gold count', async () => {
+  const scores = (gene: number, chem: number) => ({
+    Gene: { gold: 40, guessed: 40, correct: 0, precision: gene, recall: gene, f1: gene },
+    Chem: { gold: 60, guessed: 60, correct: 0, precision: chem, recall: chem, f1: chem },
+  });
+  const typed: RunRecord[] = [
+    { ...record('a', 0.1, 'la-dtl', 1, 80), testByType: scores(70, 90) },
+    { ...record('a', 0.1, 'la-dtl', 2, 80), testByType: scores(60, 80) },
+    { ...record('a', 0.1, 'mult', 1, 70), testByType: { Gene: scores(50, 0).Gene } },
+    record('a', 0.1, 'init', 1, 79), // written before per-type scores were kept: left out
+    record('b', 0.1, 'la-dtl', 1, 60),
+  ];
+  const t = typeScores(typed, methods, columns);
+  assert.is(t.length, 1, 'column b has no per-type scores');
+  assert.equal(t[0].types, ['Chem', 'Gene']);
+  assert.equal(t[0].methods.map((m) => [m.method, m.runs, m.f1]), [['mult', 1, { Chem: 0, Gene: 50 }], ['la-dtl', 2, { Chem: 85, Gene: 65 }]]);
+  assert.match(formatTypeScores(t, titles), '| La-DTL | 2 | 85.00 | 65.00 |');
+  assert.match(formatTypeScores(t, titles), '| method | runs | Chem (60 gold) | Gene (40 gold) |');
+  const dir = mkdtempSync(join(tmpdir(), 'ladtl-report-types-'));
+  const r = await writeReport(dir, { records: typed, methods, titles, columns });
+  assert.match(readFileSync(join(dir, 'by-type.md'), 'utf8'), '| MULT | 1 | 0.00 | 50.00 |');
+  assert.match(readFileSync(r.html, 'utf8'), 'Test F1 per entity type');
 });
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

@@ -3,7 +3,7 @@
  * methods and seeds (the same vocabulary and model configuration for every method, so that they differ
  * only in how they train), with the hash that identifies its runs' configuration.
  */
-import { isCharacterLevelCorpus } from '../data/index.ts';
+import { isCharacterLevelCorpus, longTokenCount, MAX_TOKEN_CHARS, DECODE_WINDOW, type Sentence } from '../data/index.ts';
 import { defaultCharEncoder } from '../train/index.ts';
 import type { TaggerConfig } from '../nn/index.ts';
 import { crc32, crc32Hex } from '../io/index.ts';
@@ -62,6 +62,22 @@ function protocolBudget(p: Protocol): Omit<Protocol, 'name' | 'summary' | 'batch
   return { sourcePasses: p.sourcePasses, pretrainPasses: p.pretrainPasses, evalsPerPass: p.evalsPerPass, patience: p.patience };
 }
 
+/**
+ * The input limits that change what this column's runs compute: the char encoder's cut of long tokens
+ * (MAX_TOKEN_CHARS) where the char encoder is on and some token is longer, and decoding in windows
+ * (DECODE_WINDOW) where a dev or test sentence is longer. Both came after runs were stored that they do
+ * not affect; hashing them only where they bite keeps those records valid and redoes the others (a
+ * record of species-linnaeus-to-bionlp11id made before the cut saw a 413-character token whole).
+ */
+export function inputLimits(corpus: PairCorpus, char: GridColumn['char']): Record<string, number> {
+  const { source, target } = corpus.data;
+  const all: (readonly Sentence[])[] = [source?.train.sentences ?? [], target.train.sentences, target.dev.sentences, corpus.targetTest.sentences];
+  const limits: Record<string, number> = {};
+  if (char !== 'none' && all.some((set) => longTokenCount(set.map((s) => s.tokens)) > 0)) limits.tokenChars = MAX_TOKEN_CHARS;
+  if ([target.dev.sentences, corpus.targetTest.sentences].some((set) => set.some((s) => s.tokens.length > DECODE_WINDOW))) limits.decodeWindow = DECODE_WINDOW;
+  return limits;
+}
+
 export function prepareColumn(pair: LoadedPair, fraction: number, s: ExperimentSettings): GridColumn {
   const { corpus, char } = preparePair(pair, fraction, s.char);
   const config: TaggerConfig = {
@@ -76,7 +92,11 @@ export function prepareColumn(pair: LoadedPair, fraction: number, s: ExperimentS
     const { epochs: _e, pretrainEpochs: _p, patience: _pa, evalEvery: _ev, ...rest } = s.training;
     training = rest;
   }
-  const hashed = { config, training, counts: corpus.counts, data: pairDataHash(pair, fraction), trainer: TRAINER_VERSION, ...(s.protocol ? { protocol: protocolBudget(s.protocol) } : {}) };
+  const limits = inputLimits(corpus, char);
+  const hashed = {
+    config, training, counts: corpus.counts, data: pairDataHash(pair, fraction), trainer: TRAINER_VERSION,
+    ...(s.protocol ? { protocol: protocolBudget(s.protocol) } : {}), ...(Object.keys(limits).length ? { limits } : {}),
+  };
   const configHash = crc32Hex(crc32(new TextEncoder().encode(JSON.stringify(hashed))));
   return { pair, fraction, corpus, config, char, configHash };
 }

@@ -157,6 +157,7 @@ export class ConllLineParser {
   private readonly tokenColumn: number;
   private readonly tagless: boolean;
   private tokens: string[] = [];
+  private chars = 0;
   private tags: string[] = [];
   private start = 0;
   /** Columns of the first token line (all must match), and its line. */
@@ -221,12 +222,18 @@ export class ConllLineParser {
     if (this.tokens.length === 0) this.start = lineNo;
     this.tokens.push(token);
     this.tags.push(tag);
+    this.chars += token.length + tag.length;
     return null;
   }
 
   /** Tokens of the sentence being read (not yet ended by a blank line). */
   get pendingTokens(): number {
     return this.tokens.length;
+  }
+
+  /** UTF-16 code units of the tokens and tags of the sentence being read (what holding it costs). */
+  get pendingChars(): number {
+    return this.chars;
   }
 
   /** End of input: the last sentence, if it was not ended by a blank line. */
@@ -241,6 +248,7 @@ export class ConllLineParser {
     const sentence = { tokens: this.tokens, tags: this.tags, line: this.start };
     this.tokens = [];
     this.tags = [];
+    this.chars = 0;
     return sentence;
   }
 }

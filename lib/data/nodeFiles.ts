@@ -41,12 +41,17 @@ export function readCorpusFile(path: string, options: Omit<ConllOptions, 'file'>
 
 /** Most tokens `streamCorpusFile` accepts in one sentence (a sentence is held whole). */
 export const MAX_SENTENCE_TOKENS = 1 << 20;
+/**
+ * Most characters (UTF-16 units of its tokens and tags) `streamCorpusFile` accepts in one sentence:
+ * with lines of up to 1 MiB, the token limit alone would let one sentence hold a terabyte.
+ */
+export const MAX_SENTENCE_CHARS = 1 << 24;
 
 /**
  * The sentences of a CoNLL-style corpus one at a time, with `parseConll`'s rules and errors,
  * holding one sentence and one chunk of the file at a time (`tag` and `eval` on inputs of any
- * size). Lines over `MAX_LINE_CHARS` and sentences over `MAX_SENTENCE_TOKENS` are refused at their
- * line. With `separator: 'auto'` a file is read twice: the first pass only looks for a TAB line
+ * size). Lines over `MAX_LINE_CHARS` and sentences over `MAX_SENTENCE_TOKENS` tokens or
+ * `MAX_SENTENCE_CHARS` characters are refused at their line. With `separator: 'auto'` a file is read twice: the first pass only looks for a TAB line
  * (`parseConll` decides over the whole file). Standard input (`source` 0), a pipe or any other
  * file that cannot be read twice is read once: there the first line that is neither blank nor
  * `-DOCSTART-` decides (lines before it are only blank or document separators, which need none).
@@ -76,6 +81,8 @@ export function* streamCorpusFile(source: string | 0, options: ConllOptions): Ge
     if (sentence) yield sentence;
     else if (parser.pendingTokens > MAX_SENTENCE_TOKENS) {
       throw new CorpusError(file, line, `sentence longer than ${MAX_SENTENCE_TOKENS} tokens (no blank line for that long; the limit for one sentence)`);
+    } else if (parser.pendingChars > MAX_SENTENCE_CHARS) {
+      throw new CorpusError(file, line, `sentence longer than ${MAX_SENTENCE_CHARS} characters (no blank line for that long; the limit for one sentence)`);
     }
   }
   const last = parser?.end() ?? null;

@@ -93,6 +93,19 @@ test('a sentence over 262,144 tokens is refused by tag with its line (its result
   assert.match(r.stderr, `${input}:2: sentence of 300000 tokens: over the limit of 262144 tokens per sentence`);
 });
 
+test('a sentence over 16 Mi characters (17 tokens of a million) is refused by eval at its line, under 1 GiB', () => {
+  const input = join(dir, 'wide-sentence.tsv');
+  const fd = openSync(input, 'w');
+  writeSync(fd, 'the\tO\n\n');
+  const token = Buffer.from(`${'y'.repeat(1_000_000)}\tO\n`);
+  for (let i = 0; i < 17; i++) writeSync(fd, token);
+  closeSync(fd);
+  const r = ladtl(['eval', '--model', model, '--test', input]);
+  assert.is(r.status, 1, r.stderr);
+  assert.match(r.stderr, `${input}:19: sentence longer than 16777216 characters`);
+  assert.ok(r.peak < GiB, `eval peaked at ${(r.peak / 2 ** 20).toFixed(0)} MiB`);
+});
+
 test('a line over the 1 MiB limit is refused with its file, line and the limit', () => {
   const input = join(dir, 'overlong.txt');
   writeFileSync(input, `short line\n${'a '.repeat(600_000)}\nlast\n`);

@@ -26,6 +26,7 @@
  * (conlleval) are space-separated and would silently split it later.
  */
 import { CorpusError } from './corpusError.ts';
+import { withoutByteOrderMark } from './byteOrderMark.ts';
 import { checkTag, findTagProblem, isTagScheme, type TagScheme } from './tagScheme.ts';
 
 /** One sentence: parallel tokens and tags, and where it starts in its file. */
@@ -96,7 +97,7 @@ function checkColumnOption(name: string, value: number | undefined): void {
 export function parseConll(text: string, options: ConllOptions): Sentence[] {
   checkConllOptions(options);
   // A BOM is only a BOM at the very start; anywhere else U+FEFF is content (see the module comment).
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = withoutByteOrderMark(text);
   const lines = text.split('\n');
   const parser = new ConllLineParser(options, resolveSeparator(options.separator, lines.some(isTabLine)));
   const sentences: Sentence[] = [];

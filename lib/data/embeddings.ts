@@ -4,6 +4,7 @@
  * file and line (a wrong number of values, a value that is not a finite number), never skipped.
  */
 import { CorpusError } from './corpusError.ts';
+import { withoutByteOrderMark } from './byteOrderMark.ts';
 
 /** The largest finite float32. */
 const FLOAT32_MAX = 3.4028234663852886e38;
@@ -14,7 +15,7 @@ export interface PretrainedVectors {
 }
 
 export function parseEmbeddings(text: string, file: string): PretrainedVectors {
-  const lines = text.replace(/^\uFEFF/, '').split('\n');
+  const lines = withoutByteOrderMark(text).split('\n');
   const vectors = new Map<string, Float32Array>();
   let dim = -1;
   let first = 0;

@@ -4,6 +4,7 @@
  * live apart in `nodeFiles.ts`.
  */
 export { CorpusError } from './corpusError.ts';
+export { withoutByteOrderMark } from './byteOrderMark.ts';
 export type { Shuffler } from './shuffler.ts';
 export { parseConll, isBlankLine, type Sentence, type ConllOptions } from './conll.ts';
 export {

@@ -10,6 +10,7 @@ import { parsePairs, type PairsFile } from './pairs.ts';
 import { parseOrderFile } from './subsets.ts';
 import { decodeUtf8 } from './utf8.ts';
 import { CorpusError } from './corpusError.ts';
+import { withoutByteOrderMark } from './byteOrderMark.ts';
 
 /** What went wrong reading a file, in words, without Node's error-code prefix or a repeated path. */
 function describeReadError(e: unknown): string {
@@ -73,7 +74,7 @@ export function* streamCorpusFile(source: string | 0, options: ConllOptions): Ge
   let parser = separator ? new ConllLineParser(options, separator) : null;
   for (const { line, text: raw } of readLines(source, file, MAX_LINE_CHARS)) {
     // A BOM is only a BOM at the very start (as in parseConll).
-    const text = line === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    const text = line === 1 ? withoutByteOrderMark(raw) : raw;
     // Read once (standard input, a pipe): the first line that is neither blank nor -DOCSTART- decides.
     parser ??= isBlankLine(text) || isDocstartLine(text) ? null : new ConllLineParser(options, resolveSeparator('auto', isTabLine(text)));
     if (!parser) continue;

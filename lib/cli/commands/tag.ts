@@ -14,7 +14,7 @@
  */
 import { readModelBytes } from '../../io/nodeFiles.ts';
 import { decodeTagger } from '../../io/index.ts';
-import { CorpusError, isBlankLine, longTokenCount } from '../../data/index.ts';
+import { CorpusError, isBlankLine, longTokenCount, withoutByteOrderMark } from '../../data/index.ts';
 import { readLines } from '../../data/nodeLineStream.ts';
 import { streamCorpusFile } from '../../data/nodeFiles.ts';
 import { longTokenNote } from '../corpus.ts';
@@ -80,7 +80,7 @@ export const tagCommand = defineCommand('tag', SPECS, (o) => {
 /** The non-blank lines of the input, numbered; a byte order mark is one only at the very start (dropped). */
 function* textLines(source: string | 0, file: string): Generator<{ line: number; input: string }> {
   for (const { line, text } of readLines(source, file)) {
-    const input = (line === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r$/, '');
+    const input = (line === 1 ? withoutByteOrderMark(text) : text).replace(/\r$/, '');
     if (!isBlankLine(input)) yield { line, input };
   }
 }

@@ -19,9 +19,14 @@ export function checkpointPath(recordPath: string): string {
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
+  writeTextAtomic(path, JSON.stringify(value, null, 2) + '\n');
+}
+
+/** Writes `text` to a temporary file beside `path`, then renames it over `path`: a reader sees the old file or the new one. */
+export function writeTextAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
+  writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
 

@@ -31,7 +31,14 @@ export interface ReportInput {
   argv?: readonly string[];
 }
 
-export interface WrittenReport { markdown: string; summary: string | null; html: string; files: string[] }
+export interface WrittenReport {
+  markdown: string;
+  summary: string | null;
+  html: string;
+  files: string[];
+  /** The SVG figures written, with their titles. */
+  figures: { file: string; title: string }[];
+}
 
 export async function writeReport(outDir: string, r: ReportInput): Promise<WrittenReport> {
   mkdirSync(join(outDir, 'figures'), { recursive: true });
@@ -42,6 +49,7 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
     ? formatSummary(summarize(r.records, r.methods, r.columns, focus, await loadSignedRankTest()), r.titles)
     : null;
   const figures = [];
+  const figureFiles: { file: string; title: string }[] = [];
   const files = [join(outDir, 'results.md'), join(outDir, 'results.csv'), join(outDir, 'results.json')];
   for (const f of experimentFigures(r.records, { order: r.methods, titles: r.titles })) {
     const svg = await renderSvg(f);
@@ -49,6 +57,7 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
     writeFileSync(file, svg);
     files.push(file);
     figures.push({ title: f.title, svg });
+    figureFiles.push({ file, title: f.title });
   }
   writeFileSync(join(outDir, 'results.md'), markdown + '\n');
   writeFileSync(join(outDir, 'results.csv'), formatCsv(r.records));
@@ -72,5 +81,5 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
   const html = join(outDir, 'report.html');
   writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, types, figures, records: r.records }));
   files.push(html);
-  return { markdown, summary, html, files };
+  return { markdown, summary, html, files, figures: figureFiles };
 }

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../lib/cli/main.ts';
@@ -80,6 +80,29 @@ test('report prints the stored runs: test F1 table, dev F1 and wall time', async
   const missing = await run(['report', '--out', join(dir, 'nowhere')]);
   assert.is(missing.code, 2);
   assert.match(missing.out, /does not exist/);
+});
+
+test('report --markdown replaces its block in a document, keeps the rest, and names a missing block', async () => {
+  const doc = join(dir, 'doc', 'results.md');
+  mkdirSync(join(dir, 'doc'), { recursive: true });
+  const folder = join(dir, 'a');
+  writeFileSync(doc, `# Results\n\nintro\n<!-- ladtl report ${folder}: begin -->\nstale table\n<!-- ladtl report: end -->\n\nafter\n`);
+  const r = await run(['report', '--out', folder, '--markdown', doc]);
+  assert.is(r.code, 0, r.out);
+  const text = readFileSync(doc, 'utf8');
+  assert.not.match(text, 'stale table');
+  assert.ok(text.startsWith('# Results\n\nintro\n') && text.endsWith('<!-- ladtl report: end -->\n\nafter\n'), text);
+  assert.ok(text.includes(readFileSync(join(folder, 'results.md'), 'utf8').trim()), 'the table');
+  assert.match(text, '](../a/figures/test-f1.svg)');
+  assert.match(text, '[report.html](../a/report.html)');
+  // Idempotent: a second run leaves the document as it is.
+  assert.is((await run(['report', '--out', folder, '--markdown', doc])).code, 0);
+  assert.is(readFileSync(doc, 'utf8'), text);
+  writeFileSync(doc, '# no block\n');
+  const missing = await run(['report', '--out', folder, '--markdown', doc]);
+  assert.is(missing.code, 2);
+  assert.match(missing.out, `${doc} has no line "<!-- ladtl report ${folder}: begin -->"`);
+  assert.is(readFileSync(doc, 'utf8'), '# no block\n', 'left untouched');
 });
 
 test('a changed configuration is run again', async () => {

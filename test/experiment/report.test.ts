@@ -14,6 +14,7 @@ import { summarize, formatSummary } from '../../lib/experiment/summary.ts';
 import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
 import { writeReport } from '../../lib/experiment/writeReport.ts';
 import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
+import { replaceReportBlock } from '../../lib/experiment/reportBlock.ts';
 import { columnName, type RunRecord } from '../../lib/experiment/index.ts';
 
 function record(pair: string, fraction: number, method: string, seed: number, testF1: number, history = true): RunRecord {
@@ -111,6 +112,15 @@ test('typeScores: mean test F1 per entity type over the seeds that kept it, type
   const r = await writeReport(dir, { records: typed, methods, titles, columns });
   assert.match(readFileSync(join(dir, 'by-type.md'), 'utf8'), '| MULT | 1 | 0.00 | 50.00 |');
   assert.match(readFileSync(r.html, 'utf8'), 'Test F1 per entity type');
+});
+
+test('replaceReportBlock: replaces only its own block; missing, unterminated and doubled blocks are named with their lines', () => {
+  const doc = ['a', '<!-- ladtl report x: begin -->', 'old', '<!-- ladtl report: end -->', '<!-- ladtl report y: begin -->', 'keep', '<!-- ladtl report: end -->', 'z'].join('\n');
+  assert.is(replaceReportBlock(doc, 'x', 'new\n\n', 'd.md'), doc.replace('old', 'new'));
+  assert.is(replaceReportBlock(doc, 'y', 'other', 'd.md'), doc.replace('keep', 'other'));
+  assert.throws(() => replaceReportBlock('a\n', 'x', '', 'd.md'), /d\.md has no line "<!-- ladtl report x: begin -->"/);
+  assert.throws(() => replaceReportBlock('a\n<!-- ladtl report x: begin -->\nb', 'x', '', 'd.md'), /d\.md:2: .* has no "<!-- ladtl report: end -->" after it/);
+  assert.throws(() => replaceReportBlock(`${doc}\n<!-- ladtl report x: begin -->`, 'x', '', 'd.md'), /d\.md:9: a second .*first is on line 2/);
 });
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

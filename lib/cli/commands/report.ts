@@ -4,8 +4,11 @@
  */
 import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../experiment/index.ts';
 import { readRunRecords as readStored } from '../../experiment/runStore.ts';
-import { writeReport } from '../../experiment/writeReport.ts';
-import { resolve } from 'node:path';
+import { writeReport, type WrittenReport } from '../../experiment/writeReport.ts';
+import { replaceReportBlock } from '../../experiment/reportBlock.ts';
+import { writeTextAtomic } from '../../experiment/runStore.ts';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import { METHODS, METHOD_NAMES } from '../../transfer/index.ts';
 import type { OptionSpec } from '../args.ts';
 import { UsageError } from '../args.ts';
@@ -15,7 +18,22 @@ const SPECS: Record<string, OptionSpec> = {
   out: { type: 'string', value: 'DIR[,DIR]', help: 'experiment folder(s) written by ladtl experiment --out', default: 'runs/experiment' },
   write: { type: 'string', value: 'DIR', help: 'write the tables, summary, figures (SVG) and report.html there (default: the --out folder, when there is one)' },
   'no-write': { type: 'boolean', help: 'only print the tables' },
+  markdown: { type: 'string', value: 'FILE', help: 'also put the table, summary and figure links into FILE, between its lines <!-- ladtl report DIR: begin --> and <!-- ladtl report: end --> (DIR as given to --out)' },
 };
+
+/** The block `--markdown` puts into a document: the table, the summary and the figures, linked relative to the document. */
+function markdownBlock(report: WrittenReport, folder: string, documentPath: string): string {
+  const link = (file: string) => relative(dirname(resolve(documentPath)), file).split('\\').join('/');
+  return [
+    `Test F1, mean ± std over seeds (best per column in bold; generated from the stored runs by \`ladtl report --out ${folder} --markdown ${documentPath}\`):`,
+    '',
+    report.markdown,
+    ...(report.summary ? ['', report.summary] : []),
+    '',
+    ...report.figures.flatMap((f) => [`![${f.title}](${link(f.file)})`, '']),
+    `All of it, with every run and the loss terms: [report.html](${link(report.html)}).`,
+  ].join('\n');
+}
 
 /** Every stored run record under `dir/runs`. */
 export function readRunRecords(dir: string): RunRecord[] {
@@ -45,10 +63,25 @@ export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   console.log('\nWall time per run, mean over seeds (seeds done):\n');
   console.log(side('method', (rs) => `${mean(rs.map((r) => r.seconds)).toFixed(0)} s (${rs.length})`));
   const target = o.boolean('no-write') ? null : o.optionalString('write') ?? (dirs.length === 1 ? dirs[0] : null);
+  const documentPath = o.optionalString('markdown');
+  if (documentPath !== undefined) {
+    if (dirs.length !== 1 || !target) throw new UsageError('ladtl report: --markdown needs one --out folder and writes its figures (not with --no-write)');
+    if (!existsSync(documentPath)) throw new UsageError(`ladtl report: --markdown ${documentPath}: no such file`);
+  }
   if (target) {
     const report = await writeReport(resolve(target), { records, methods, titles, columns, argv, title: `ladtl report: ${dirs.join(', ')}`, about: [`ladtl report ${argv.join(' ')}`] });
     if (report.summary) console.log(`\n${report.summary}`);
     console.log(`\nreport: ${report.html}`);
+    if (documentPath !== undefined) {
+      let updated: string;
+      try {
+        updated = replaceReportBlock(readFileSync(documentPath, 'utf8'), dirs[0], markdownBlock(report, dirs[0], documentPath), documentPath);
+      } catch (e) {
+        throw new UsageError(`ladtl report: ${(e as Error).message}`);
+      }
+      writeTextAtomic(documentPath, updated);
+      console.log(`updated: ${documentPath}`);
+    }
   }
   return 0;
 });

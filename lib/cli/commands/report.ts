@@ -18,14 +18,14 @@ const SPECS: Record<string, OptionSpec> = {
   out: { type: 'string', value: 'DIR[,DIR]', help: 'experiment folder(s) written by ladtl experiment --out', default: 'runs/experiment' },
   write: { type: 'string', value: 'DIR', help: 'write the tables, summary, figures (SVG) and report.html there (default: the --out folder, when there is one)' },
   'no-write': { type: 'boolean', help: 'only print the tables' },
-  markdown: { type: 'string', value: 'FILE', help: 'also put the table, summary and figure links into FILE, between its lines <!-- ladtl report DIR: begin --> and <!-- ladtl report: end --> (DIR as given to --out)' },
+  markdown: { type: 'string', value: 'FILE', help: 'also put the table, summary and figure links into FILE, between its lines <!-- ladtl report DIR: begin --> and <!-- ladtl report: end --> (DIR as given to --out, commas and all)' },
 };
 
 /** The block `--markdown` puts into a document: the table, the summary and the figures, linked relative to the document. */
-function markdownBlock(report: WrittenReport, folder: string, documentPath: string): string {
+function markdownBlock(report: WrittenReport, command: string, documentPath: string): string {
   const link = (file: string) => relative(dirname(resolve(documentPath)), file).split('\\').join('/');
   return [
-    `Test F1, mean ± std over seeds (best per column in bold; generated from the stored runs by \`ladtl report --out ${folder} --markdown ${documentPath}\`):`,
+    `Test F1, mean ± std over seeds (best per column in bold; generated from the stored runs by \`${command}\`):`,
     '',
     report.markdown,
     ...(report.summary ? ['', report.summary] : []),
@@ -65,7 +65,7 @@ export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   const target = o.boolean('no-write') ? null : o.optionalString('write') ?? (dirs.length === 1 ? dirs[0] : null);
   const documentPath = o.optionalString('markdown');
   if (documentPath !== undefined) {
-    if (dirs.length !== 1 || !target) throw new UsageError('ladtl report: --markdown needs one --out folder and writes its figures (not with --no-write)');
+    if (!target) throw new UsageError('ladtl report: --markdown links the figures it writes: give --write DIR with several --out folders, and not --no-write');
     if (!existsSync(documentPath)) throw new UsageError(`ladtl report: --markdown ${documentPath}: no such file`);
   }
   if (target) {
@@ -75,7 +75,7 @@ export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
     if (documentPath !== undefined) {
       let updated: string;
       try {
-        updated = replaceReportBlock(readFileSync(documentPath, 'utf8'), dirs[0], markdownBlock(report, dirs[0], documentPath), documentPath);
+        updated = replaceReportBlock(readFileSync(documentPath, 'utf8'), o.string('out'), markdownBlock(report, `ladtl report ${argv.join(' ')}`, documentPath), documentPath);
       } catch (e) {
         throw new UsageError(`ladtl report: ${(e as Error).message}`);
       }

@@ -24,6 +24,7 @@ import { preparePair } from '../lib/experiment/index.ts';
 
 const args = process.argv.slice(2);
 const dataAt = args.indexOf('--data');
+if (dataAt >= 0 && (args[dataAt + 1] === undefined || args[dataAt + 1].startsWith('--'))) throw new Error('--data needs a folder: --data DIR');
 const dataDir = dataAt >= 0 ? args[dataAt + 1] : process.env.LADTL_DATA ?? '../shared/data';
 const ids = args.filter((a, i) => !a.startsWith('--') && (dataAt < 0 || i !== dataAt + 1));
 
@@ -79,7 +80,7 @@ function check(pairId: string): void {
   const norms = {
     'α·L_s': normOf(ops.mul(model.sourceCrf.nll(hs(), padTags(sb), sb.lengths), h.alpha)),
     '(1−α)·L_t': normOf(ops.mul(model.targetCrf.nll(ht(), padTags(tb), tb.lengths), 1 - h.alpha)),
-    'La-MMD': normOf(labelAwareMmd(domainFeatures(hs(), sb.tagIds), domainFeatures(ht(), tb.tagIds), { numLabels: corpus.vocab.labels.size, mu: h.mu, maxPerLabel: h.maxPerLabel, rng: new Rng(5) }).loss),
+    'La-MMD': normOf(labelAwareMmd(domainFeatures(hs(), sb.tagIds), domainFeatures(ht(), tb.tagIds), { numLabels: model.targetCrf.numTags, mu: h.mu, bandwidths: h.bandwidths, unbiased: h.unbiased, maxPerLabel: h.maxPerLabel, rng: new Rng(5) }).loss),
     // PT reaches only the CRFs: compared with the target CRF loss on the target CRF's weights.
     'L_t on W_t': normOf(ops.mul(model.targetCrf.nll(ht(), padTags(tb), tb.lengths), 1 - h.alpha), 'targetCrf.W'),
     'PT on W_t': normOf(crfParameterTransfer(model.sourceCrf, model.targetCrf, { gammaW: h.gammaW, gammaB: h.gammaB }), 'targetCrf.W'),

@@ -6,6 +6,7 @@
  * label map would otherwise silently turn a type into `O` and skew both the scores and La-MMD.
  */
 import { CorpusError } from './corpusError.ts';
+import { withoutByteOrderMark } from './byteOrderMark.ts';
 import type { Sentence } from './conll.ts';
 import { convertTags, findTagProblem, splitTag, type TagScheme } from './tagScheme.ts';
 
@@ -65,7 +66,7 @@ function isName(v: unknown): v is string {
 export function parsePairs(jsonText: string, file: string): PairsFile {
   let root: unknown;
   try {
-    root = JSON.parse(jsonText.charCodeAt(0) === 0xfeff ? jsonText.slice(1) : jsonText);
+    root = JSON.parse(withoutByteOrderMark(jsonText));
   } catch (e) {
     throw new CorpusError(file, null, `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }

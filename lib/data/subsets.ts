@@ -10,6 +10,7 @@
  * makes a subset easy to diff against the file, and leaves all shuffling to the batcher's seeded rng.
  */
 import { CorpusError } from './corpusError.ts';
+import { withoutByteOrderMark } from './byteOrderMark.ts';
 import type { Shuffler } from './shuffler.ts';
 
 /**
@@ -20,7 +21,7 @@ import type { Shuffler } from './shuffler.ts';
  */
 export function parseOrderFile(text: string, file: string, n: number): number[] {
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`parseOrderFile: n must be a non-negative integer, got ${n}`);
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  text = withoutByteOrderMark(text);
   const lines = text.split('\n');
   if (lines[lines.length - 1] === '') lines.pop(); // the final newline, not an empty line
   const firstLine = new Int32Array(n); // 1-based line where each index was seen, 0 = not yet

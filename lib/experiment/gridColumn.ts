@@ -3,7 +3,7 @@
  * methods and seeds (the same vocabulary and model configuration for every method, so that they differ
  * only in how they train), with the hash that identifies its runs' configuration.
  */
-import { isCharacterLevelCorpus, longTokenCount, MAX_TOKEN_CHARS, DECODE_WINDOW, type Sentence } from '../data/index.ts';
+import { isCharacterLevelCorpus, MAX_TOKEN_CHARS, DECODE_WINDOW, type Sentence } from '../data/index.ts';
 import { defaultCharEncoder } from '../train/index.ts';
 import type { TaggerConfig } from '../nn/index.ts';
 import { crc32, crc32Hex } from '../io/index.ts';
@@ -64,16 +64,21 @@ function protocolBudget(p: Protocol): Omit<Protocol, 'name' | 'summary' | 'batch
 
 /**
  * The input limits that change what this column's runs compute: the char encoder's cut of long tokens
- * (MAX_TOKEN_CHARS) where the char encoder is on and some token is longer, and decoding in windows
- * (DECODE_WINDOW) where a dev or test sentence is longer. Both came after runs were stored that they do
- * not affect; hashing them only where they bite keeps those records valid and redoes the others (a
- * record of species-linnaeus-to-bionlp11id made before the cut saw a 413-character token whole).
+ * (MAX_TOKEN_CHARS) where the char encoder is on and some token, counted as the encoder counts it
+ * (code points of the normalised token), is longer; and decoding in windows (DECODE_WINDOW) where a
+ * dev or test sentence is longer. Both came after runs were stored that they do not affect; hashing them only where they bite
+ * keeps those records valid and redoes any other (no split that a shared pair reads reaches either
+ * limit; linnaeus's 413-character tokens are in its test split, which no pair reads).
  */
 export function inputLimits(corpus: PairCorpus, char: GridColumn['char']): Record<string, number> {
   const { source, target } = corpus.data;
   const all: (readonly Sentence[])[] = [source?.train.sentences ?? [], target.train.sentences, target.dev.sentences, corpus.targetTest.sentences];
   const limits: Record<string, number> = {};
-  if (char !== 'none' && all.some((set) => longTokenCount(set.map((s) => s.tokens)) > 0)) limits.tokenChars = MAX_TOKEN_CHARS;
+  const chars = corpus.vocab.chars;
+  // Measured as the encoder cuts, in code points of the normalised token (which never outnumber the
+  // raw token's UTF-16 units: the char vocabulary only maps digits, one for one).
+  const cut = (t: string) => t.length > MAX_TOKEN_CHARS && chars !== null && chars.charIds(t).length > MAX_TOKEN_CHARS;
+  if (char !== 'none' && all.some((set) => set.some((s) => s.tokens.some(cut)))) limits.tokenChars = MAX_TOKEN_CHARS;
   if ([target.dev.sentences, corpus.targetTest.sentences].some((set) => set.some((s) => s.tokens.length > DECODE_WINDOW))) limits.decodeWindow = DECODE_WINDOW;
   return limits;
 }

@@ -100,9 +100,13 @@ test('report --markdown replaces its block in a document, keeps the rest, and na
   assert.is(readFileSync(doc, 'utf8'), text);
   writeFileSync(doc, '# no block\n');
   const missing = await run(['report', '--out', folder, '--markdown', doc]);
-  assert.is(missing.code, 2);
+  assert.is(missing.code, 1);
   assert.match(missing.out, `${doc} has no line "<!-- ladtl report ${folder}: begin -->"`);
   assert.is(readFileSync(doc, 'utf8'), '# no block\n', 'left untouched');
+  // The folder named with a trailing slash finds the same block.
+  writeFileSync(doc, text);
+  assert.is((await run(['report', '--out', `${folder}/`, '--markdown', doc])).code, 0);
+  assert.match(readFileSync(doc, 'utf8'), `generated from the stored runs by \`ladtl report --out ${folder}/ --markdown ${doc}\``);
 });
 
 test('a changed configuration is run again', async () => {

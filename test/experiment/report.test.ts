@@ -121,6 +121,13 @@ test('replaceReportBlock: replaces only its own block; missing, unterminated and
   assert.throws(() => replaceReportBlock('a\n', 'x', '', 'd.md'), /d\.md has no line "<!-- ladtl report x: begin -->"/);
   assert.throws(() => replaceReportBlock('a\n<!-- ladtl report x: begin -->\nb', 'x', '', 'd.md'), /d\.md:2: .* has no "<!-- ladtl report: end -->" after it/);
   assert.throws(() => replaceReportBlock(`${doc}\n<!-- ladtl report x: begin -->`, 'x', '', 'd.md'), /d\.md:9: a second .*first is on line 2/);
+  // An unclosed block must not swallow the next one.
+  const unclosed = ['<!-- ladtl report x: begin -->', 'old', '<!-- ladtl report y: begin -->', 'keep', '<!-- ladtl report: end -->'].join('\n');
+  assert.throws(() => replaceReportBlock(unclosed, 'x', 'new', 'd.md'), /d\.md:1: .* not closed .* next block begins on line 3/);
+  // CRLF documents keep CRLF; the key is normalised (trailing slash, ./, backslashes).
+  const crlf = doc.split('\n').join('\r\n');
+  assert.is(replaceReportBlock(crlf, './x/', 'n1\nn2', 'd.md'), crlf.replace('old', 'n1\r\nn2'));
+  assert.is(replaceReportBlock('<!-- ladtl report runs/a: begin -->\n<!-- ladtl report: end -->', 'runs\\a', 'v', 'd.md'), '<!-- ladtl report runs/a: begin -->\nv\n<!-- ladtl report: end -->');
 });
 
 const executablePath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

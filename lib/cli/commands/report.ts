@@ -67,18 +67,15 @@ export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   if (documentPath !== undefined) {
     if (!target) throw new UsageError('ladtl report: --markdown links the figures it writes: give --write DIR with several --out folders, and not --no-write');
     if (!existsSync(documentPath)) throw new UsageError(`ladtl report: --markdown ${documentPath}: no such file`);
+    // Before anything is written: a document without its block is refused with the folders untouched.
+    replaceReportBlock(readFileSync(documentPath, 'utf8'), o.string('out'), '', documentPath);
   }
   if (target) {
     const report = await writeReport(resolve(target), { records, methods, titles, columns, argv, title: `ladtl report: ${dirs.join(', ')}`, about: [`ladtl report ${argv.join(' ')}`] });
     if (report.summary) console.log(`\n${report.summary}`);
     console.log(`\nreport: ${report.html}`);
     if (documentPath !== undefined) {
-      let updated: string;
-      try {
-        updated = replaceReportBlock(readFileSync(documentPath, 'utf8'), o.string('out'), markdownBlock(report, `ladtl report ${argv.join(' ')}`, documentPath), documentPath);
-      } catch (e) {
-        throw new UsageError(`ladtl report: ${(e as Error).message}`);
-      }
+      const updated = replaceReportBlock(readFileSync(documentPath, 'utf8'), o.string('out'), markdownBlock(report, `ladtl report ${argv.join(' ')}`, documentPath), documentPath);
       writeTextAtomic(documentPath, updated);
       console.log(`updated: ${documentPath}`);
     }

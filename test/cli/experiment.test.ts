@@ -80,6 +80,14 @@ test('report prints the stored runs: test F1 table, dev F1 and wall time', async
   const missing = await run(['report', '--out', join(dir, 'nowhere')]);
   assert.is(missing.code, 2);
   assert.match(missing.out, /does not exist/);
+  // Filters: only La-DTL's row; a method with no stored run is named with what is stored.
+  const only = await run(['report', '--out', join(dir, 'a'), '--no-write', '--methods', 'la-dtl', '--pair', 'source-to-target']);
+  assert.is(only.code, 0, only.out);
+  assert.match(only.out, /\| La-DTL \|/);
+  assert.not.match(only.out, /\| Target only \|/);
+  const none = await run(['report', '--out', join(dir, 'a'), '--no-write', '--methods', 'mult']);
+  assert.is(none.code, 2);
+  assert.match(none.out, '--methods mult: no stored runs of mult; stored: target-only, la-dtl');
 });
 
 test('report --markdown replaces its block in a document, keeps the rest, and names a missing block', async () => {

@@ -18,3 +18,10 @@ for d in docs/results/reproduction/reproduction*/; do
   fi
   echo "$d: $(find "$d/runs" -name 'seed-*.json' | wc -l) records"
 done
+# F1 against the target fraction: the fraction runs with the 10% runs of the same pairs and methods.
+R=docs/results/reproduction
+if [ -d "$R/reproduction-fractions/runs" ]; then
+  npx ladtl report --out "$R/reproduction,$R/reproduction-fractions" --write "$R/fractions" --markdown docs/results.md \
+    --pair zh-history-to-course,zh-history-to-discharge,disease-bc5cdr-to-ncbi,chem-bc5cdr-to-bionlp11id --methods target-only,init,mult,la-dtl > /dev/null
+  echo "$R/fractions: 10% and fraction runs together"
+fi

@@ -18,6 +18,8 @@ const SPECS: Record<string, OptionSpec> = {
   out: { type: 'string', value: 'DIR[,DIR]', help: 'experiment folder(s) written by ladtl experiment --out', default: 'runs/experiment' },
   write: { type: 'string', value: 'DIR', help: 'write the tables, summary, figures (SVG) and report.html there (default: the --out folder, when there is one)' },
   'no-write': { type: 'boolean', help: 'only print the tables' },
+  pair: { type: 'string', value: 'ID[,ID]', help: 'only the runs of these pairs (default: every stored pair)' },
+  methods: { type: 'string', value: 'M[,M]', help: 'only the runs of these methods, in this order of the table (default: every stored method)' },
   markdown: { type: 'string', value: 'FILE', help: 'also put the table, summary and figure links into FILE, between its lines <!-- ladtl report DIR: begin --> and <!-- ladtl report: end --> (DIR as given to --out, commas and all)' },
 };
 
@@ -44,11 +46,23 @@ export function readRunRecords(dir: string): RunRecord[] {
   }
 }
 
+/** The names of a list option, each of which must be among `known` (what is stored); all of `known` without the option. */
+function listOption(value: string | undefined, option: string, known: readonly string[]): string[] {
+  if (value === undefined) return [...known];
+  const names = value.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const unknown = names.filter((n) => !known.includes(n));
+  if (unknown.length || names.length === 0) throw new UsageError(`ladtl report: --${option} ${value}: no stored runs of ${unknown.join(', ') || 'any'}; stored: ${known.join(', ')}`);
+  return names;
+}
+
 export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   const dirs = o.string('out').split(',').map((d) => d.trim());
-  const records = dirs.flatMap((d) => readRunRecords(d));
+  const stored = dirs.flatMap((d) => readRunRecords(d));
+  const pairs = listOption(o.optionalString('pair'), 'pair', [...new Set(stored.map((r) => r.pair))]);
+  const chosen = listOption(o.optionalString('methods'), 'methods', METHOD_NAMES.filter((m) => stored.some((r) => r.method === m)));
+  const records = stored.filter((r) => pairs.includes(r.pair) && chosen.includes(r.method));
   const columns = [...new Set(records.map((r) => columnName(r.pair, r.fraction)))];
-  const methods = METHOD_NAMES.filter((m) => records.some((r) => r.method === m));
+  const methods = chosen;
   const titles = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].title]));
   const cellOf = (m: string, c: string): RunRecord[] => records.filter((r) => r.method === m && columnName(r.pair, r.fraction) === c);
   const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -117,7 +117,8 @@ test('(b) tsc (strict, nodenext) type-checks a file using the public API and rej
   sh(process.execPath, [tsc, '-p', '.'], project);
   writeFileSync(join(project, 'misuse.ts'), "import { NerTagger } from 'ladtl';\nexport const n: number = NerTagger.fromBytes(new Uint8Array()).tag(42);\n");
   writeFileSync(join(project, 'tsconfig.misuse.json'), JSON.stringify({ extends: './tsconfig.json', files: ['misuse.ts'] }));
-  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.misuse.json'], { cwd: project, encoding: 'utf8' });
+  // --pretty false: the plain 'file(line,col): error' form whatever FORCE_COLOR or the terminal says.
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.misuse.json', '--pretty', 'false'], { cwd: project, encoding: 'utf8' });
   assert.is.not(r.status, 0, 'a misuse of the API type-checks');
   assert.match(r.stdout, /misuse\.ts\(2,\d+\): error TS(2322|2345)/, r.stdout);
 });

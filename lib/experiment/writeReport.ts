@@ -48,16 +48,14 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
   const summary = r.methods.includes(focus) && r.methods.length > 1
     ? formatSummary(summarize(r.records, r.methods, r.columns, focus, await loadSignedRankTest()), r.titles)
     : null;
-  const figures = [];
-  const figureFiles: { file: string; title: string }[] = [];
+  const figures: { file: string; title: string; svg: string }[] = [];
   const files = [join(outDir, 'results.md'), join(outDir, 'results.csv'), join(outDir, 'results.json')];
   for (const f of experimentFigures(r.records, { order: r.methods, titles: r.titles })) {
     const svg = await renderSvg(f);
     const file = join(outDir, 'figures', `${f.name}.svg`);
     writeFileSync(file, svg);
     files.push(file);
-    figures.push({ title: f.title, svg });
-    figureFiles.push({ file, title: f.title });
+    figures.push({ file, title: f.title, svg });
   }
   writeFileSync(join(outDir, 'results.md'), markdown + '\n');
   writeFileSync(join(outDir, 'results.csv'), formatCsv(r.records));
@@ -81,5 +79,5 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
   const html = join(outDir, 'report.html');
   writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, types, figures, records: r.records }));
   files.push(html);
-  return { markdown, summary, html, files, figures: figureFiles };
+  return { markdown, summary, html, files, figures: figures.map(({ file, title }) => ({ file, title })) };
 }

@@ -19,6 +19,8 @@ export interface ReportPageContent {
   types?: string | null;
   figures: { title: string; svg: string }[];
   records: readonly RunRecord[];
+  /** How many runs and how long they took (runTimes.ts). */
+  runTime?: string | null;
 }
 
 function escapeHtml(text: string): string {
@@ -65,6 +67,7 @@ ${c.figures.map((f) => `<figure><figcaption>${escapeHtml(f.title)}</figcaption>$
 ${c.types ? `<h2>Test F1 per entity type (mean over seeds)</h2>\n<pre>${escapeHtml(c.types)}</pre>` : ''}
 ${c.terms ? `<h2>Loss terms (mean over seeds, first and last epoch)</h2>\n<pre>${escapeHtml(c.terms)}</pre>` : ''}
 <h2>Runs</h2>
+${c.runTime ? `<p>${escapeHtml(c.runTime)}</p>` : ''}
 <details><summary>${c.records.length} runs</summary>${runsTableHtml(c.records, c.titles)}</details>
 </body></html>
 `;

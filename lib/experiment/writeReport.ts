@@ -15,6 +15,7 @@ import { reportPageHtml } from './reportPage.ts';
 import { termScales, formatTermScales } from './termScales.ts';
 import { typeScores, formatTypeScores } from './typeScores.ts';
 import { writeJsonAtomic } from './runStore.ts';
+import { runTimes, formatRunTimes } from './runTimes.ts';
 import type { RunRecord } from './runRecord.ts';
 
 export interface ReportInput {
@@ -34,6 +35,8 @@ export interface ReportInput {
 export interface WrittenReport {
   markdown: string;
   summary: string | null;
+  /** How many runs and how long they took (runTimes.ts); null without records. */
+  runTime: string | null;
   html: string;
   files: string[];
   /** The SVG figures written, with their titles. */
@@ -76,8 +79,10 @@ export async function writeReport(outDir: string, r: ReportInput): Promise<Writt
     writeFileSync(join(outDir, 'by-type.md'), types + '\n');
     files.push(join(outDir, 'by-type.md'));
   }
+  const times = runTimes(r.records);
+  const runTime = times ? formatRunTimes(times) : null;
   const html = join(outDir, 'report.html');
-  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, types, figures, records: r.records }));
+  writeFileSync(html, reportPageHtml({ title: r.title ?? 'ladtl experiment', about: r.about ?? [], table, titles: r.titles, summary, terms, types, figures, records: r.records, runTime }));
   files.push(html);
-  return { markdown, summary, html, files, figures: figures.map(({ file, title }) => ({ file, title })) };
+  return { markdown, summary, runTime, html, files, figures: figures.map(({ file, title }) => ({ file, title })) };
 }

@@ -103,6 +103,7 @@ test('report --markdown replaces its block in a document, keeps the rest, and na
   assert.ok(text.includes(readFileSync(join(folder, 'results.md'), 'utf8').trim()), 'the table');
   assert.match(text, '](../a/figures/test-f1.svg)');
   assert.match(text, '[report.html](../a/report.html)');
+  assert.match(text, /\n\d+ runs; run time .+ in all/, 'the run time line');
   // Idempotent: a second run leaves the document as it is.
   assert.is((await run(['report', '--out', folder, '--markdown', doc])).code, 0);
   assert.is(readFileSync(doc, 'utf8'), text);

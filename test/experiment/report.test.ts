@@ -15,6 +15,7 @@ import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
 import { writeReport } from '../../lib/experiment/writeReport.ts';
 import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
 import { replaceReportBlock } from '../../lib/experiment/reportBlock.ts';
+import { runTimes, formatRunTimes, formatDuration } from '../../lib/experiment/runTimes.ts';
 import { columnName, type RunRecord } from '../../lib/experiment/index.ts';
 
 function record(pair: string, fraction: number, method: string, seed: number, testF1: number, history = true): RunRecord {
@@ -85,9 +86,24 @@ test('writeReport writes the tables, summary, three figures and one self-contain
   assert.is((html.match(/<svg/g) ?? []).length, 3, 'three inline figures');
   assert.not.match(html, /<script|<link|src=/, 'self-contained: no scripts, links or external sources');
   assert.match(html, '<td class="best">80.00 ± 1.00</td>');
+  assert.match(html, `<p>${records.length} runs; run time ${formatDuration(10 * records.length)} in all`);
+  assert.is(r.runTime, formatRunTimes(runTimes(records)!));
   assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
   // The synthetic histories' target term falls from 4/1 to 4/4: mean over seeds, first → last epoch.
   assert.match(readFileSync(join(out, 'loss-terms.md'), 'utf8'), '| a @10% | La-DTL | – | – | 4.00 → 1.00 |');
+});
+
+test('runTimes: sum, median and range of the runs\' seconds; formatDuration in h/min/s', () => {
+  const withSeconds = [30, 7200, 125, 600].map((seconds, i) => ({ ...record('a', 0.1, 'init', i + 1, 50), seconds }));
+  const t = runTimes(withSeconds)!;
+  assert.equal(t, { runs: 4, total: 7955, median: 362.5, min: 30, max: 7200 });
+  assert.is(runTimes(withSeconds.slice(1))!.median, 600, 'odd count: the middle one');
+  assert.is(runTimes([]), null);
+  assert.is(formatDuration(7955), '2 h 12 min');
+  assert.is(formatDuration(125), '2 min 5 s');
+  assert.is(formatDuration(42.4), '42 s');
+  assert.is(formatDuration(3599.6), '1 h 0 min', 'rounded before it is split');
+  assert.is(formatRunTimes(t), "4 runs; run time 2 h 12 min in all (the sum of the runs' own wall times; per run median 6 min 3 s, 30 s to 2 h 0 min).");
 });
 
 test('typeScores: mean test F1 per entity type over the seeds that kept it, types by gold count', async () => {

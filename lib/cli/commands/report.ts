@@ -32,6 +32,7 @@ function markdownBlock(report: WrittenReport, command: string, documentPath: str
     report.markdown,
     ...(report.summary ? ['', report.summary] : []),
     '',
+    ...(report.runTime ? [report.runTime, ''] : []),
     ...report.figures.flatMap((f) => [`![${f.title}](${link(f.file)})`, '']),
     `All of it, with every run and the loss terms: [report.html](${link(report.html)}).`,
   ].join('\n');

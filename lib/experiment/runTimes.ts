@@ -1,0 +1,44 @@
+/**
+ * How long an experiment's runs took, from their records: the sum of the runs' own wall times
+ * (`seconds`, which a resumed run accumulates across its sittings) and their spread. This is the
+ * honest cost of a grid that ran over several sittings with restarts, where the clock time of any one
+ * invocation says little. With `--jobs N` on N free cores the grid's wall time is about the sum / N.
+ */
+import type { RunRecord } from './runRecord.ts';
+
+export interface RunTimes {
+  runs: number;
+  /** Sum of the runs' seconds. */
+  total: number;
+  median: number;
+  min: number;
+  max: number;
+}
+
+export function runTimes(records: readonly RunRecord[]): RunTimes | null {
+  if (records.length === 0) return null;
+  const s = records.map((r) => r.seconds).sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return {
+    runs: s.length,
+    total: s.reduce((a, b) => a + b, 0),
+    median: s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2,
+    min: s[0],
+    max: s[s.length - 1],
+  };
+}
+
+/** `3725` → `1 h 2 min`, `125` → `2 min 5 s`, `42.4` → `42 s`. */
+export function formatDuration(seconds: number): string {
+  const t = Math.round(seconds);
+  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s} s`;
+  return `${s} s`;
+}
+
+/** One sentence for a report: how many runs, their summed run time, median and range per run. */
+export function formatRunTimes(t: RunTimes): string {
+  return `${t.runs} run${t.runs === 1 ? '' : 's'}; run time ${formatDuration(t.total)} in all (the sum of the runs' own wall times; ` +
+    `per run median ${formatDuration(t.median)}, ${formatDuration(t.min)} to ${formatDuration(t.max)}).`;
+}

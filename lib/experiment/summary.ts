@@ -74,11 +74,17 @@ export function summarize(records: readonly RunRecord[], methods: readonly strin
   };
 }
 
+/** A difference in F1 with its sign: `+1.25`, `-0.50`, and `0.00` for anything that rounds to zero (never `-0.00`). */
+export function signedDifference(d: number): string {
+  const fixed = d.toFixed(2).replace(/^-(0\.00)$/, '$1');
+  return fixed === '0.00' || fixed.startsWith('-') ? fixed : `+${fixed}`;
+}
+
 /** The summary as markdown: a per-column table and the tests across columns. */
 export function formatSummary(s: GridSummary, titles: Readonly<Record<string, string>> = {}): string {
   const t = (m: string) => titles[m] ?? m;
   const baselines = Object.keys(s.tests);
-  const sign = (v: Verdict, d: number) => `${d >= 0 ? '+' : ''}${d.toFixed(2)}${v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : ''}`;
+  const sign = (v: Verdict, d: number) => `${signedDifference(d)}${v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : ''}`;
   const lines = [
     `${t(s.focus)} wins ${s.wins} of ${s.columns.length} column${s.columns.length === 1 ? '' : 's'}; average rank ${s.averageRank.toFixed(2)}.`,
     '',
@@ -92,7 +98,7 @@ export function formatSummary(s: GridSummary, titles: Readonly<Record<string, st
     '|---|---:|---:|---:|---:|',
     ...baselines.map((b) => {
       const x = s.tests[b];
-      return `| ${t(b)} | ${x.n} | ${x.meanDifference >= 0 ? '+' : ''}${x.meanDifference.toFixed(2)} | ${x.better} / ${x.worse} | ${x.pValue === null ? '–' : x.pValue.toPrecision(3)} |`;
+      return `| ${t(b)} | ${x.n} | ${signedDifference(x.meanDifference)} | ${x.better} / ${x.worse} | ${x.pValue === null ? '–' : x.pValue.toPrecision(3)} |`;
     }),
   ];
   return lines.join('\n');

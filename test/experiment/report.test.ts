@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { summarize, formatSummary } from '../../lib/experiment/summary.ts';
+import { summarize, formatSummary, signedDifference } from '../../lib/experiment/summary.ts';
 import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
 import { writeReport } from '../../lib/experiment/writeReport.ts';
 import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
@@ -91,6 +91,14 @@ test('writeReport writes the tables, summary, three figures and one self-contain
   assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
   // The synthetic histories' target term falls from 4/1 to 4/4: mean over seeds, first → last epoch.
   assert.match(readFileSync(join(out, 'loss-terms.md'), 'utf8'), '| a @10% | La-DTL | – | – | 4.00 → 1.00 |');
+});
+
+test('signedDifference: a sign on every difference but one that rounds to zero', () => {
+  assert.is(signedDifference(1.254), '+1.25');
+  assert.is(signedDifference(-0.5), '-0.50');
+  assert.is(signedDifference(-0.0004), '0.00', 'not -0.00');
+  assert.is(signedDifference(0.0004), '0.00');
+  assert.is(signedDifference(0), '0.00');
 });
 
 test('runTimes: sum, median and range of the runs\' seconds; formatDuration in h/min/s', () => {

@@ -5,7 +5,7 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../lib/cli/main.ts';
@@ -88,6 +88,21 @@ test('report prints the stored runs: test F1 table, dev F1 and wall time', async
   const none = await run(['report', '--out', join(dir, 'a'), '--no-write', '--methods', 'mult']);
   assert.is(none.code, 2);
   assert.match(none.out, '--methods mult: no stored runs of mult; stored: target-only, la-dtl');
+});
+
+test('report over several folders orders the columns by pair, then fraction, whatever the folder order', async () => {
+  // Folder b holds a's runs relabelled as 25% of the target; named after a, its column still comes first.
+  const from = join(dir, 'a', 'runs', 'source-to-target', '0.5');
+  for (const method of readdirSync(from)) {
+    mkdirSync(join(dir, 'b', 'runs', 'source-to-target', '0.25', method), { recursive: true });
+    for (const file of readdirSync(join(from, method)).filter((f) => f.endsWith('.json'))) {
+      const record = { ...JSON.parse(readFileSync(join(from, method, file), 'utf8')), fraction: 0.25 };
+      writeFileSync(join(dir, 'b', 'runs', 'source-to-target', '0.25', method, file), JSON.stringify(record));
+    }
+  }
+  const r = await run(['report', '--out', `${join(dir, 'a')},${join(dir, 'b')}`, '--no-write']);
+  assert.is(r.code, 0, r.out);
+  assert.match(r.out, '| method | source-to-target @25% | source-to-target @50% |');
 });
 
 test('report --markdown replaces its block in a document, keeps the rest, and names a missing block', async () => {

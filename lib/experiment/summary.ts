@@ -80,13 +80,20 @@ export function signedDifference(d: number): string {
   return fixed === '0.00' || fixed.startsWith('-') ? fixed : `+${fixed}`;
 }
 
+/** How many columns each method wins, most first (ties in the order the columns name them). */
+export function winsPerMethod(s: GridSummary): [string, number][] {
+  const counts = new Map<string, number>();
+  for (const c of s.columns) counts.set(c.winner, (counts.get(c.winner) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]);
+}
+
 /** The summary as markdown: a per-column table and the tests across columns. */
 export function formatSummary(s: GridSummary, titles: Readonly<Record<string, string>> = {}): string {
   const t = (m: string) => titles[m] ?? m;
   const baselines = Object.keys(s.tests);
   const sign = (v: Verdict, d: number) => `${signedDifference(d)}${v === 'better' ? ' ▲' : v === 'worse' ? ' ▼' : ''}`;
   const lines = [
-    `${t(s.focus)} wins ${s.wins} of ${s.columns.length} column${s.columns.length === 1 ? '' : 's'}; average rank ${s.averageRank.toFixed(2)}.`,
+    `${t(s.focus)} wins ${s.wins} of ${s.columns.length} column${s.columns.length === 1 ? '' : 's'}; average rank ${s.averageRank.toFixed(2)}. Columns won: ${winsPerMethod(s).map(([m, n]) => `${t(m)} ${n}`).join(', ')}.`,
     '',
     `| column | winner | rank of ${t(s.focus)} | ${baselines.map((b) => `vs ${t(b)}`).join(' | ')} |`,
     `|---|---|---:|${baselines.map(() => '---:').join('|')}|`,

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
-import { summarize, formatSummary, signedDifference } from '../../lib/experiment/summary.ts';
+import { summarize, formatSummary, signedDifference, winsPerMethod } from '../../lib/experiment/summary.ts';
 import { loadSignedRankTest } from '../../lib/experiment/statistics.ts';
 import { writeReport } from '../../lib/experiment/writeReport.ts';
 import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
@@ -49,7 +49,8 @@ test('summarize: winner, rank, verdicts beyond the seed spread, wins and average
   assert.is(s.wins, 1);
   assert.is(s.averageRank, 1.5);
   assert.equal([s.tests.mult.better, s.tests.mult.worse, s.tests.init.better, s.tests.init.worse], [1, 0, 0, 1]);
-  assert.match(formatSummary(s, titles), 'La-DTL wins 1 of 2 columns; average rank 1.50.');
+  assert.match(formatSummary(s, titles), 'La-DTL wins 1 of 2 columns; average rank 1.50. Columns won: La-DTL 1, INIT 1.');
+  assert.equal(winsPerMethod({ ...s, columns: [...s.columns, { ...s.columns[1] }] }), [['init', 2], ['la-dtl', 1]], 'most wins first');
   // One column only: no test (the signed-rank test needs two pairs of values), no error.
   const one = summarize(grid.filter((r) => r.pair === 'a'), methods, [columns[0]], 'la-dtl', () => { throw new Error('must not be called'); });
   assert.is(one.tests.mult.pValue, null);

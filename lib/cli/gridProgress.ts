@@ -11,7 +11,7 @@
  * The overall ETA weighs the runs by their expected cost (method and pair, grid.ts), so that the
  * time of the finished runs predicts that of the others: elapsed × cost left / cost done.
  */
-import { formatDuration } from './progress.ts';
+import { formatDuration } from '../experiment/runTimes.ts';
 import type { RunRecord } from '../experiment/index.ts';
 import type { RunProgress } from '../experiment/runOrReuse.ts';
 

@@ -3,19 +3,14 @@
  * loss, tokens/s, ETA); when output is piped it prints a plain line at most every few seconds, so
  * logs stay readable.
  */
+import { formatDuration } from '../experiment/runTimes.ts';
+
 export interface ProgressState {
   label: string;
   done: number;
   total: number;
   fields: Record<string, string>;
   etaSeconds?: number;
-}
-
-export function formatDuration(seconds: number): string {
-  if (!Number.isFinite(seconds) || seconds < 0) return '?';
-  const s = Math.round(seconds);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
 export class ProgressLine {

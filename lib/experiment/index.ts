@@ -11,4 +11,4 @@ export { executeRun, runSchedule, type CheckpointStore, type ExecuteRunOptions }
 export { historyOf, type RunRecord, type HistoryEntry } from './runRecord.ts';
 export { encodeCheckpoint, decodeCheckpoint, CHECKPOINT_KIND, type CheckpointIdentity } from './checkpointFile.ts';
 export { gridRuns, assignRuns, runFile, runCost, METHOD_COST, type GridRun } from './grid.ts';
-export { buildTable, formatMarkdown, formatCsv, columnName, type ResultTable, type Cell } from './resultsTable.ts';
+export { buildTable, formatMarkdown, formatCsv, columnName, columnsOf, type ResultTable, type Cell } from './resultsTable.ts';

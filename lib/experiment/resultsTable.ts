@@ -23,6 +23,16 @@ export function columnName(pair: string, fraction: number): string {
   return `${pair} @${Math.round(fraction * 1000) / 10}%`;
 }
 
+/**
+ * The columns of `records`, by pair (in `pairOrder`; pairs not in it after, as stored), then by
+ * fraction: a pair's 5%, 10% and 20% stand side by side even when they come from different folders.
+ */
+export function columnsOf(records: readonly RunRecord[], pairOrder: readonly string[] = []): string[] {
+  const pairs = [...new Set([...pairOrder, ...records.map((r) => r.pair)])];
+  const ordered = [...records].sort((a, b) => pairs.indexOf(a.pair) - pairs.indexOf(b.pair) || a.fraction - b.fraction);
+  return [...new Set(ordered.map((r) => columnName(r.pair, r.fraction)))];
+}
+
 export function buildTable(records: readonly RunRecord[], methodOrder: readonly string[], columnOrder: readonly string[]): ResultTable {
   const groups = new Map<string, RunRecord[]>();
   for (const r of records) {

@@ -28,13 +28,16 @@ export function runTimes(records: readonly RunRecord[]): RunTimes | null {
   };
 }
 
-/** `3725` → `1 h 2 min`, `125` → `2 min 5 s`, `42.4` → `42 s`. */
+/**
+ * A duration as the CLI's progress lines and the reports write it: `3725` → `1h02m`, `125` → `2m05s`,
+ * `42.4` → `42s`; `?` for an unknown (non-finite or negative) one, such as an ETA before the first step.
+ * The one formatter of durations in ladtl.
+ */
 export function formatDuration(seconds: number): string {
-  const t = Math.round(seconds);
-  const h = Math.floor(t / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
-  if (h > 0) return `${h} h ${m} min`;
-  if (m > 0) return `${m} min ${s} s`;
-  return `${s} s`;
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  const s = Math.round(seconds);
+  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
+  return h > 0 ? `${h}h${String(m).padStart(2, '0')}m` : m > 0 ? `${m}m${String(r).padStart(2, '0')}s` : `${r}s`;
 }
 
 /** One sentence for a report: how many runs, their summed run time, median and range per run. */

@@ -16,7 +16,7 @@ import { writeReport } from '../../lib/experiment/writeReport.ts';
 import { typeScores, formatTypeScores } from '../../lib/experiment/typeScores.ts';
 import { replaceReportBlock } from '../../lib/experiment/reportBlock.ts';
 import { runTimes, formatRunTimes, formatDuration } from '../../lib/experiment/runTimes.ts';
-import { columnName, type RunRecord } from '../../lib/experiment/index.ts';
+import { columnName, columnsOf, type RunRecord } from '../../lib/experiment/index.ts';
 
 function record(pair: string, fraction: number, method: string, seed: number, testF1: number, history = true): RunRecord {
   return {
@@ -87,11 +87,19 @@ test('writeReport writes the tables, summary, three figures and one self-contain
   assert.is((html.match(/<svg/g) ?? []).length, 3, 'three inline figures');
   assert.not.match(html, /<script|<link|src=/, 'self-contained: no scripts, links or external sources');
   assert.match(html, '<td class="best">80.00 ± 1.00</td>');
-  assert.match(html, `<p>${records.length} runs; run time ${formatDuration(10 * records.length)} in all`);
-  assert.is(r.runTime, formatRunTimes(runTimes(records)!));
+  // 21 synthetic runs of 10 s each.
+  assert.is(r.runTime, "21 runs; run time 3m30s in all (the sum of the runs' own wall times; per run median 10s, 10s to 10s).");
+  assert.match(html, "<p>21 runs; run time 3m30s in all (the sum of the runs&#39; own wall times; per run median 10s, 10s to 10s).</p>", 'escaped like all text of the page');
   assert.match(readFileSync(join(out, 'results.csv'), 'utf8').split('\n')[0], 'pair,fraction,method,seed,testF1');
   // The synthetic histories' target term falls from 4/1 to 4/4: mean over seeds, first → last epoch.
   assert.match(readFileSync(join(out, 'loss-terms.md'), 'utf8'), '| a @10% | La-DTL | – | – | 4.00 → 1.00 |');
+});
+
+test('columnsOf: columns by the given pair order, then by fraction; other pairs after, as stored', () => {
+  const rs = [record('b', 0.2, 'init', 1, 50), record('a', 0.2, 'init', 1, 50), record('c', 0.1, 'init', 1, 50), record('b', 0.05, 'init', 1, 50), record('a', 0.1, 'init', 1, 50), record('b', 0.2, 'mult', 1, 50)];
+  assert.equal(columnsOf(rs, ['b', 'a']), ['b @5%', 'b @20%', 'a @10%', 'a @20%', 'c @10%']);
+  assert.equal(columnsOf(rs, ['a']), ['a @10%', 'a @20%', 'b @5%', 'b @20%', 'c @10%'], 'pairs not named follow in the order stored');
+  assert.equal(columnsOf(rs), ['b @5%', 'b @20%', 'a @10%', 'a @20%', 'c @10%'], 'no order: pairs as stored, each by fraction');
 });
 
 test('signedDifference: a sign on every difference but one that rounds to zero', () => {
@@ -102,17 +110,19 @@ test('signedDifference: a sign on every difference but one that rounds to zero',
   assert.is(signedDifference(0), '0.00');
 });
 
-test('runTimes: sum, median and range of the runs\' seconds; formatDuration in h/min/s', () => {
+test('runTimes: sum, median and range of the runs\' seconds; formatDuration, the one duration format', () => {
   const withSeconds = [30, 7200, 125, 600].map((seconds, i) => ({ ...record('a', 0.1, 'init', i + 1, 50), seconds }));
   const t = runTimes(withSeconds)!;
   assert.equal(t, { runs: 4, total: 7955, median: 362.5, min: 30, max: 7200 });
   assert.is(runTimes(withSeconds.slice(1))!.median, 600, 'odd count: the middle one');
   assert.is(runTimes([]), null);
-  assert.is(formatDuration(7955), '2 h 12 min');
-  assert.is(formatDuration(125), '2 min 5 s');
-  assert.is(formatDuration(42.4), '42 s');
-  assert.is(formatDuration(3599.6), '1 h 0 min', 'rounded before it is split');
-  assert.is(formatRunTimes(t), "4 runs; run time 2 h 12 min in all (the sum of the runs' own wall times; per run median 6 min 3 s, 30 s to 2 h 0 min).");
+  assert.is(formatDuration(7955), '2h12m');
+  assert.is(formatDuration(125), '2m05s');
+  assert.is(formatDuration(42.4), '42s');
+  assert.is(formatDuration(3599.6), '1h00m', 'rounded before it is split');
+  assert.is(formatDuration(Infinity), '?', 'an unknown ETA');
+  assert.is(formatDuration(-1), '?');
+  assert.is(formatRunTimes(t), "4 runs; run time 2h12m in all (the sum of the runs' own wall times; per run median 6m03s, 30s to 2h00m).");
 });
 
 test('typeScores: mean test F1 per entity type over the seeds that kept it, types by gold count', async () => {

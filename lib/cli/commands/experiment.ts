@@ -21,7 +21,7 @@ import { runLocalWorkers, workerSnapshot } from '../../experiment/localWorkers.t
 import { writeReport } from '../../experiment/writeReport.ts';
 import { UsageError, parseOptions, type OptionSpec, type ParsedOptions } from '../args.ts';
 import { defineCommand, modelOptions } from '../command.ts';
-import { formatDuration } from '../progress.ts';
+import { formatDuration } from '../../experiment/runTimes.ts';
 import { GridDisplay, resultLine, type GridEvent } from '../gridProgress.ts';
 import { cliNodeArguments } from '../entry.ts';
 

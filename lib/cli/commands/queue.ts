@@ -11,7 +11,7 @@ import { RUN_QUEUE } from '../../experiment/queue/runJob.ts';
 import type { RunProgress } from '../../experiment/runOrReuse.ts';
 import { UsageError, type OptionSpec } from '../args.ts';
 import { defineCommand, type Command } from '../command.ts';
-import { formatDuration } from '../progress.ts';
+import { formatDuration } from '../../experiment/runTimes.ts';
 
 const SPECS: Record<string, OptionSpec> = {
   queue: { type: 'string', required: true, value: 'URL', help: 'the Redis queue (redis://HOST:PORT[/DB], rediss:// for TLS)' },

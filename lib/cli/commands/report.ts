@@ -2,7 +2,7 @@
  * `ladtl report`: the result table of one or more experiment folders, from their stored runs (also
  * from a grid that is still running or was interrupted), with each cell's wall time and dev F1.
  */
-import { buildTable, formatMarkdown, columnName, type RunRecord } from '../../experiment/index.ts';
+import { buildTable, formatMarkdown, columnName, columnsOf, type RunRecord } from '../../experiment/index.ts';
 import { readRunRecords as readStored } from '../../experiment/runStore.ts';
 import { writeReport, type WrittenReport } from '../../experiment/writeReport.ts';
 import { replaceReportBlock } from '../../experiment/reportBlock.ts';
@@ -62,10 +62,7 @@ export const reportCommand = defineCommand('report', SPECS, async (o, argv) => {
   const pairs = listOption(o.optionalString('pair'), 'pair', [...new Set(stored.map((r) => r.pair))]);
   const chosen = listOption(o.optionalString('methods'), 'methods', METHOD_NAMES.filter((m) => stored.some((r) => r.method === m)));
   const records = stored.filter((r) => pairs.includes(r.pair) && chosen.includes(r.method));
-  // Columns by pair (in --pair's order, else as stored), then by fraction, so that a pair's 5%, 10%
-  // and 20% stand side by side even when they come from different folders.
-  const ordered = [...records].sort((a, b) => pairs.indexOf(a.pair) - pairs.indexOf(b.pair) || a.fraction - b.fraction);
-  const columns = [...new Set(ordered.map((r) => columnName(r.pair, r.fraction)))];
+  const columns = columnsOf(records, pairs);
   const methods = chosen;
   const titles = Object.fromEntries(METHOD_NAMES.map((m) => [m, METHODS[m].title]));
   const cellOf = (m: string, c: string): RunRecord[] => records.filter((r) => r.method === m && columnName(r.pair, r.fraction) === c);
